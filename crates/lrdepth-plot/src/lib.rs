@@ -1,0 +1,345 @@
+//! The playground's plots, drawn on any plotters backend: a canvas in the
+//! page, SVG or bitmaps elsewhere.
+//!
+//! Every size is in CSS pixels multiplied by [`Style::scale`], so a caller
+//! that sizes its backend by the device pixel ratio gets crisp plots.
+
+use lrdepth_core::{RunResult, best_rates};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::colors::colormaps::ViridisRGB;
+
+/// Result of a drawing call on backend `DB`.
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Share of the viridis map in use; its last part is too pale on white.
+const COLOUR_MAP_SPAN: f64 = 0.85;
+
+/// Colours and sizes of a plot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Style {
+    /// Backend pixels per CSS pixel (the device pixel ratio in the page).
+    pub scale: f64,
+    /// Light text on a dark background.
+    pub dark: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            scale: 1.0,
+            dark: false,
+        }
+    }
+}
+
+impl Style {
+    fn px(&self, css_pixels: f64) -> u32 {
+        (css_pixels * self.scale).round().max(1.0) as u32
+    }
+
+    pub fn background(&self) -> RGBColor {
+        if self.dark { RGBColor(24, 26, 31) } else { WHITE }
+    }
+
+    pub fn foreground(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(225, 228, 234)
+        } else {
+            RGBColor(33, 37, 41)
+        }
+    }
+
+    fn grid(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(60, 64, 72)
+        } else {
+            RGBColor(226, 229, 233)
+        }
+    }
+
+    fn font(&self, css_pixels: f64) -> TextStyle<'static> {
+        ("sans-serif", css_pixels * self.scale)
+            .into_font()
+            .color(&self.foreground())
+    }
+}
+
+/// Returns the colour of series `idx` out of `count` ordered series (η0
+/// values or depths): viridis, dark for the smallest value, which stays
+/// readable for the common forms of colour blindness.
+pub fn series_colour(idx: usize, count: usize) -> RGBColor {
+    let t = if count <= 1 {
+        0.0
+    } else {
+        COLOUR_MAP_SPAN * idx as f64 / (count - 1) as f64
+    };
+    ViridisRGB::get_color(t)
+}
+
+/// What the plots show: the finished runs and the grid they belong to.
+#[derive(Clone, Copy, Debug)]
+pub struct PlotData<'a> {
+    pub results: &'a [RunResult],
+    /// Every depth of the sweep, increasing.
+    pub depths: &'a [usize],
+    /// Every η0 of the sweep, increasing.
+    pub eta0s: &'a [f64],
+}
+
+impl PlotData<'_> {
+    /// Range of the finite final losses, or a unit range when there are none.
+    fn loss_range(&self) -> (f64, f64) {
+        let finite = self
+            .results
+            .iter()
+            .filter(|r| !r.diverged && r.final_loss.is_finite() && r.final_loss > 0.0)
+            .map(|r| r.final_loss);
+        let (lo, hi) = finite.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        if lo.is_finite() { (lo, hi) } else { (1e-3, 1.0) }
+    }
+
+    fn diverged_count(&self) -> usize {
+        self.results.iter().filter(|r| r.diverged).count()
+    }
+}
+
+/// Loss axis: the finite losses with some room, plus a band at the top
+/// where diverged runs are drawn. Returns (axis range, height of the band's
+/// markers, lower edge of the band).
+fn loss_axis(data: &PlotData) -> ((f64, f64), f64, f64) {
+    let (lo, hi) = data.loss_range();
+    let band_edge = hi * 1.8;
+    let marker = hi * 3.0;
+    ((lo / 2.0, hi * 4.5), marker, band_edge)
+}
+
+fn format_eta(eta: f64) -> String {
+    if (1e-2..1e3).contains(&eta) {
+        let text = format!("{eta:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{eta:.1e}")
+    }
+}
+
+fn format_loss(loss: &f64) -> String {
+    format!("{loss:.0e}")
+}
+
+/// Splits the runs of one curve (sorted by x) into runs of consecutive
+/// finite points, so lines never cross a diverged run.
+fn finite_segments(points: &[(f64, &RunResult)]) -> Vec<Vec<(f64, f64)>> {
+    let mut segments = vec![Vec::new()];
+    for (x, run) in points {
+        if run.diverged {
+            segments.push(Vec::new());
+        } else if let Some(segment) = segments.last_mut() {
+            segment.push((*x, run.final_loss));
+        }
+    }
+    segments.retain(|s| !s.is_empty());
+    segments
+}
+
+/// Draws plot 1: final loss against depth, one curve per η0, diverged runs
+/// as crosses in the band at the top.
+pub fn draw_loss_vs_depth<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &PlotData,
+    style: &Style,
+) -> DrawResult<DB> {
+    let series: Vec<(String, Vec<(f64, &RunResult)>)> = data
+        .eta0s
+        .iter()
+        .map(|&eta| {
+            let mut points: Vec<(f64, &RunResult)> = data
+                .results
+                .iter()
+                .filter(|r| r.eta0 == eta)
+                .map(|r| (r.depth as f64, r))
+                .collect();
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            (format!("η0 = {}", format_eta(eta)), points)
+        })
+        .collect();
+    let (lo, hi) = extent(data.depths.iter().map(|&d| d as f64));
+    draw_chart(
+        root,
+        data,
+        style,
+        ChartText {
+            title: "Final loss against depth",
+            x_desc: "depth L (hidden layers)",
+            x_format: &|x: &f64| format!("{x:.0}"),
+        },
+        (lo / 1.25, hi * 1.25),
+        &series,
+        false,
+    )
+}
+
+/// Draws plot 2: final loss against η0, one curve per depth, with each
+/// curve's grid minimum ringed.
+pub fn draw_loss_vs_rate<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &PlotData,
+    style: &Style,
+) -> DrawResult<DB> {
+    let series: Vec<(String, Vec<(f64, &RunResult)>)> = data
+        .depths
+        .iter()
+        .map(|&depth| {
+            let mut points: Vec<(f64, &RunResult)> = data
+                .results
+                .iter()
+                .filter(|r| r.depth == depth)
+                .map(|r| (r.eta0, r))
+                .collect();
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            (format!("L = {depth}"), points)
+        })
+        .collect();
+    let (lo, hi) = extent(data.eta0s.iter().copied());
+    draw_chart(
+        root,
+        data,
+        style,
+        ChartText {
+            title: "Final loss against η0",
+            x_desc: "base learning rate η0",
+            x_format: &|x: &f64| format_eta(*x),
+        },
+        (lo / 1.6, hi * 1.6),
+        &series,
+        true,
+    )
+}
+
+fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if lo.is_finite() && hi > 0.0 { (lo, hi) } else { (1.0, 10.0) }
+}
+
+struct ChartText<'a> {
+    title: &'a str,
+    x_desc: &'a str,
+    x_format: &'a dyn Fn(&f64) -> String,
+}
+
+fn draw_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &PlotData,
+    style: &Style,
+    text: ChartText,
+    x_range: (f64, f64),
+    series: &[(String, Vec<(f64, &RunResult)>)],
+    mark_minima: bool,
+) -> DrawResult<DB> {
+    root.fill(&style.background())?;
+    let ((y_lo, y_hi), diverged_y, band_edge) = loss_axis(data);
+
+    let mut chart = ChartBuilder::on(root)
+        .caption(text.title, style.font(17.0))
+        .margin(style.px(12.0))
+        .x_label_area_size(style.px(44.0))
+        .y_label_area_size(style.px(58.0))
+        .build_cartesian_2d(
+            (x_range.0..x_range.1).log_scale(),
+            (y_lo..y_hi).log_scale(),
+        )?;
+
+    chart
+        .configure_mesh()
+        .x_desc(text.x_desc)
+        .y_desc("final loss")
+        .x_label_formatter(text.x_format)
+        .y_label_formatter(&format_loss)
+        .label_style(style.font(12.0))
+        .axis_desc_style(style.font(13.0))
+        .axis_style(style.foreground().stroke_width(style.px(1.0)))
+        .bold_line_style(style.grid().stroke_width(style.px(1.0)))
+        .light_line_style(style.grid().mix(0.4).stroke_width(style.px(1.0)))
+        .draw()?;
+
+    // The band above the finite losses, where diverged runs sit.
+    if data.diverged_count() > 0 {
+        let band = [(x_range.0, band_edge), (x_range.1, y_hi)];
+        chart.draw_series(std::iter::once(Rectangle::new(
+            band,
+            style.grid().mix(0.45).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            "diverged",
+            (x_range.0 * 1.05, y_hi / 1.12),
+            style.font(11.0),
+        )))?;
+    }
+
+    let count = series.len();
+    let line_width = style.px(2.0);
+    let marker = style.px(3.5);
+    for (idx, (label, points)) in series.iter().enumerate() {
+        let colour = series_colour(idx, count);
+        let segments = finite_segments(points);
+        let mut labelled = false;
+        for segment in &segments {
+            let drawn = chart.draw_series(LineSeries::new(
+                segment.iter().copied(),
+                colour.stroke_width(line_width),
+            ))?;
+            if !labelled {
+                let legend_width = style.px(16.0) as i32;
+                let legend_stroke = colour.stroke_width(line_width);
+                drawn
+                    .label(label.as_str())
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + legend_width, y)], legend_stroke));
+                labelled = true;
+            }
+            chart.draw_series(
+                segment
+                    .iter()
+                    .map(|&p| Circle::new(p, marker, colour.filled())),
+            )?;
+        }
+        chart.draw_series(
+            points
+                .iter()
+                .filter(|(_, r)| r.diverged)
+                .map(|&(x, _)| Cross::new((x, diverged_y), style.px(5.0), colour.stroke_width(line_width))),
+        )?;
+    }
+
+    if mark_minima {
+        let best = best_rates(data.results);
+        let ring = style.px(8.0);
+        for b in &best {
+            let idx = data.depths.iter().position(|&d| d == b.depth).unwrap_or(0);
+            let colour = series_colour(idx, count);
+            chart.draw_series(std::iter::once(Circle::new(
+                (b.grid_eta0, b.grid_loss),
+                ring,
+                colour.stroke_width(style.px(2.0)),
+            )))?;
+        }
+    }
+
+    if data.results.is_empty() {
+        let (w, h) = root.dim_in_pixel();
+        root.draw(&Text::new(
+            "No runs yet: press Run",
+            ((w / 2) as i32 - style.px(70.0) as i32, (h / 2) as i32),
+            style.font(14.0),
+        ))?;
+    } else {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font(style.font(11.0))
+            .background_style(style.background().mix(0.85))
+            .border_style(style.grid())
+            .margin(style.px(6.0))
+            .draw()?;
+    }
+    root.present()
+}

@@ -1,0 +1,363 @@
+//! The page: wires the form, the worker pool, the table and the plots.
+//!
+//! State lives in one `App` behind `Rc<RefCell<_>>`; every event handler
+//! borrows it briefly. Workers are never dropped inside their own handlers
+//! (that would free a running closure): Stop and failures terminate them
+//! and park them in `retired` until the next Run.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use lrdepth_core::{RunResult, RunSpec, SweepConfig};
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, Event, HtmlButtonElement, HtmlElement, MessageEvent};
+
+use crate::dom::{self, by_id};
+use crate::form;
+use crate::pool::{PoolWorker, worker_count};
+use crate::protocol::{FromWorker, ToWorker, from_js, to_js};
+use crate::view;
+
+type Shared = Rc<RefCell<App>>;
+
+/// A sweep that is running or has ended.
+struct Sweep {
+    config: SweepConfig,
+    /// Runs not yet sent, largest first so the workers finish together.
+    pending: VecDeque<RunSpec>,
+    results: Vec<RunResult>,
+    n_runs: usize,
+    total_flops: f64,
+    done_flops: f64,
+    started_ms: f64,
+}
+
+#[derive(Default)]
+struct App {
+    /// The sweep on display; kept after Stop or a failure.
+    sweep: Option<Sweep>,
+    running: bool,
+    workers: Vec<PoolWorker>,
+    retired: Vec<PoolWorker>,
+}
+
+/// Starts the page: fills the form from the URL, wires the controls and
+/// starts a sweep at once when the URL asks for it.
+pub fn start() -> Result<(), JsError> {
+    let app: Shared = Rc::new(RefCell::new(App::default()));
+    let url = form::url_pairs()?;
+    form::fill_from_url(&url)?;
+    let unknown: Vec<&str> = url
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| lrdepth_core::Field::from_key(k).is_none() && *k != form::RUN_ON_LOAD_KEY)
+        .collect();
+    if !unknown.is_empty() {
+        log::info!("ignored unknown URL keys: {}", unknown.join(", "));
+    }
+
+    wire_controls(&app)?;
+    wire_resize(&app)?;
+    let valid = validate(&app)?;
+    view::draw_plots(&form::parse_form()?.config, &[])?;
+    view::set_state("idle")?;
+
+    let run_on_load = url.iter().any(|(k, v)| k == form::RUN_ON_LOAD_KEY && v != "0");
+    if run_on_load && valid {
+        start_sweep(&app)?;
+    }
+    Ok(())
+}
+
+/// Shows every field's error, updates the Run button and, when the form is
+/// valid, the URL. Returns whether the form is valid.
+fn validate(app: &Shared) -> Result<bool, JsError> {
+    let outcome = form::parse_form()?;
+    let reason = form::show_errors(&outcome.errors)?;
+    let running = app.borrow().running;
+    let reason = match (reason, running) {
+        (Some(reason), _) => Some(reason),
+        (None, true) => Some("A sweep is running: stop it to start another.".to_string()),
+        (None, false) => None,
+    };
+    form::set_run_enabled(reason.is_none(), reason.as_deref())?;
+    if outcome.errors.is_empty() {
+        form::write_url(&outcome.config)?;
+    }
+    Ok(outcome.errors.is_empty())
+}
+
+/// Adds an event listener that lives as long as the page and reports its
+/// errors in the page.
+fn listen(target: &web_sys::EventTarget, kind: &str, handler: impl Fn(Event) -> Result<(), JsError> + 'static) -> Result<(), JsError> {
+    let closure = Closure::<dyn Fn(Event)>::new(move |event: Event| {
+        if let Err(error) = handler(event) {
+            report_error(error);
+        }
+    });
+    target
+        .add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())
+        .map_err(|e| dom::js_error("could not listen for events", e))?;
+    closure.forget();
+    Ok(())
+}
+
+fn wire_controls(app: &Shared) -> Result<(), JsError> {
+    let form: HtmlElement = by_id("controls")?;
+    for kind in ["input", "change"] {
+        let app = app.clone();
+        listen(&form, kind, move |_| validate(&app).map(|_| ()))?;
+    }
+    let submit_app = app.clone();
+    listen(&form, "submit", move |event| {
+        event.prevent_default();
+        if validate(&submit_app)? && !submit_app.borrow().running {
+            start_sweep(&submit_app)?;
+        }
+        Ok(())
+    })?;
+    let stop: HtmlButtonElement = by_id("stop")?;
+    let stop_app = app.clone();
+    listen(&stop, "click", move |_| stop_sweep(&stop_app, "Stopped."))?;
+    Ok(())
+}
+
+fn wire_resize(app: &Shared) -> Result<(), JsError> {
+    let app = app.clone();
+    let on_resize = Closure::<dyn Fn()>::new(move || {
+        if let Err(error) = redraw(&app) {
+            report_error(error);
+        }
+    });
+    let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref())
+        .map_err(|e| dom::js_error("could not watch the plot sizes", e))?;
+    for id in [view::DEPTH_PLOT_ID, view::RATE_PLOT_ID] {
+        observer.observe(&by_id::<web_sys::Element>(id)?);
+    }
+    on_resize.forget();
+    Ok(())
+}
+
+fn redraw(app: &Shared) -> Result<(), JsError> {
+    let app = app.borrow();
+    match &app.sweep {
+        Some(sweep) => view::draw_plots(&sweep.config, &sweep.results),
+        None => view::draw_plots(&form::parse_form()?.config, &[]),
+    }
+}
+
+fn start_sweep(app: &Shared) -> Result<(), JsError> {
+    let config = form::parse_form()?.config;
+    let mut pending: Vec<RunSpec> = config.runs();
+    pending.sort_by(|a, b| config.run_flops(b.depth).total_cmp(&config.run_flops(a.depth)));
+    let n_runs = pending.len();
+    let n_workers = worker_count(n_runs);
+    log::info!("sweep started: {n_runs} runs on {n_workers} workers");
+
+    {
+        let mut state = app.borrow_mut();
+        state.retired.clear();
+        state.sweep = Some(Sweep {
+            total_flops: config.sweep_flops(),
+            config: config.clone(),
+            pending: pending.into(),
+            results: Vec::new(),
+            n_runs,
+            done_flops: 0.0,
+            started_ms: dom::now_ms(),
+        });
+        state.running = true;
+        if state.workers.len() > n_workers {
+            let extra = state.workers.split_off(n_workers);
+            state.retired.extend(extra);
+        }
+    }
+    let missing = n_workers - app.borrow().workers.len();
+    for _ in 0..missing {
+        let worker = spawn_worker(app)?;
+        app.borrow_mut().workers.push(worker);
+    }
+
+    set_running_controls(true)?;
+    view::set_state("running")?;
+    view::show_table(&[])?;
+    view::show_progress(0, n_runs, &format!("0 / {n_runs} runs · starting {n_workers} workers"))?;
+    view::draw_plots(&config, &[])?;
+    dispatch(app)
+}
+
+fn spawn_worker(app: &Shared) -> Result<PoolWorker, JsError> {
+    let id = next_worker_id();
+    let message_app = app.clone();
+    let error_app = app.clone();
+    let worker = PoolWorker::spawn(
+        move |event: MessageEvent| {
+            if let Err(error) = on_worker_message(&message_app, id, event) {
+                report_error(error);
+            }
+        },
+        move |event: ErrorEvent| {
+            event.prevent_default();
+            let message = format!(
+                "A training worker failed: {}. Finished runs are kept; press Run to try again.",
+                event.message()
+            );
+            if let Err(error) = stop_sweep(&error_app, &message) {
+                report_error(error);
+            }
+        },
+        id,
+    )?;
+    Ok(worker)
+}
+
+/// Sends the next pending run to every idle, ready worker.
+fn dispatch(app: &Shared) -> Result<(), JsError> {
+    let mut state = app.borrow_mut();
+    let App { sweep, workers, running, .. } = &mut *state;
+    let Some(sweep) = sweep else { return Ok(()) };
+    if !*running {
+        return Ok(());
+    }
+    for slot in workers.iter_mut().filter(|w| w.ready && !w.busy) {
+        let Some(run) = sweep.pending.pop_front() else { break };
+        let message = to_js(&ToWorker::Train {
+            config: sweep.config.clone(),
+            run,
+        })?;
+        slot.worker
+            .post_message(&message)
+            .map_err(|e| dom::js_error("could not send a run to a worker", e))?;
+        slot.busy = true;
+    }
+    Ok(())
+}
+
+fn on_worker_message(app: &Shared, worker_id: u32, event: MessageEvent) -> Result<(), JsError> {
+    let message: FromWorker = from_js(event.data())?;
+    match message {
+        FromWorker::Ready => {
+            if let Some(slot) = find_worker(&mut app.borrow_mut(), worker_id) {
+                slot.ready = true;
+            }
+            dispatch(app)
+        }
+        FromWorker::Finished { result } => {
+            if let Some(slot) = find_worker(&mut app.borrow_mut(), worker_id) {
+                slot.busy = false;
+            }
+            record_result(app, result)?;
+            dispatch(app)
+        }
+        FromWorker::Failed { message } => stop_sweep(
+            app,
+            &format!("A training worker reported an error: {message}. Finished runs are kept."),
+        ),
+    }
+}
+
+fn record_result(app: &Shared, result: RunResult) -> Result<(), JsError> {
+    let mut state = app.borrow_mut();
+    let Some(sweep) = state.sweep.as_mut() else { return Ok(()) };
+    if sweep.results.iter().any(|r| r.index == result.index) {
+        return Ok(());
+    }
+    sweep.done_flops += sweep.config.run_flops(result.depth);
+    sweep.results.push(result);
+    let done = sweep.results.len();
+    let finished = done == sweep.n_runs;
+
+    let elapsed_s = (dom::now_ms() - sweep.started_ms) / 1000.0;
+    let text = if finished {
+        format!("{done} / {} runs · finished in {elapsed_s:.1} s", sweep.n_runs)
+    } else {
+        let left = elapsed_s * (sweep.total_flops - sweep.done_flops) / sweep.done_flops.max(1.0);
+        format!("{done} / {} runs · {}", sweep.n_runs, view::format_time_left(left))
+    };
+    view::show_progress(done, sweep.n_runs, &text)?;
+    view::show_table(&sweep.results)?;
+    view::draw_plots(&sweep.config, &sweep.results)?;
+    if finished {
+        log::info!("sweep finished: {done} runs in {elapsed_s:.2} s");
+        state.running = false;
+        drop(state);
+        set_running_controls(false)?;
+        view::set_state("done")?;
+        validate(app)?;
+    }
+    Ok(())
+}
+
+/// Stops the sweep: terminates every worker, keeps every finished run.
+fn stop_sweep(app: &Shared, message: &str) -> Result<(), JsError> {
+    {
+        let mut state = app.borrow_mut();
+        if !state.running && state.workers.is_empty() {
+            return Ok(());
+        }
+        let was_running = state.running;
+        state.running = false;
+        let workers = std::mem::take(&mut state.workers);
+        for slot in &workers {
+            slot.worker.terminate();
+        }
+        state.retired.extend(workers);
+        if let Some(sweep) = &state.sweep {
+            let done = sweep.results.len();
+            view::show_progress(done, sweep.n_runs, &format!("{done} / {} runs · {message}", sweep.n_runs))?;
+        }
+        if !was_running {
+            return Ok(());
+        }
+    }
+    log::info!("sweep stopped: {message}");
+    set_running_controls(false)?;
+    view::set_state("stopped")?;
+    validate(app).map(|_| ())
+}
+
+fn set_running_controls(running: bool) -> Result<(), JsError> {
+    by_id::<HtmlButtonElement>("stop")?.set_disabled(!running);
+    by_id::<HtmlButtonElement>("run")?.set_disabled(running);
+    Ok(())
+}
+
+fn find_worker(app: &mut App, worker_id: u32) -> Option<&mut PoolWorker> {
+    app.workers.iter_mut().find(|w| w.id == worker_id)
+}
+
+fn next_worker_id() -> u32 {
+    thread_local!(static NEXT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+    NEXT.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    })
+}
+
+/// Shows an error in the status line and the console, keeping the page usable.
+pub fn report_error(error: JsError) {
+    let value = JsValue::from(error);
+    let text = js_sys::Error::try_from(value.clone())
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|_| format!("{value:?}"));
+    web_sys::console::error_1(&value);
+    let _ = dom::set_text("progress-text", &format!("Error: {text}"));
+}
+
+/// Panic hook of the page: the console gets the report, the page a
+/// readable message instead of silently freezing.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        if let Ok(panel) = by_id::<HtmlElement>("panic") {
+            panel.set_text_content(Some(&format!(
+                "The page hit an internal error and stopped responding to input: {info}. \
+                 Reload the page to continue; the URL keeps your settings."
+            )));
+            panel.set_hidden(false);
+        }
+        let _ = view::set_state("panicked");
+    }));
+}

@@ -1,0 +1,13 @@
+//! The playground page, compiled to WebAssembly: the settings form, a pool
+//! of training workers and the canvas plots.
+//!
+//! Two binaries share this library: `app` runs on the page's main thread
+//! and draws, `worker` trains in each Web Worker (plotters measures text
+//! through the DOM, so drawing cannot happen in a worker).
+
+pub mod app;
+pub mod dom;
+pub mod form;
+pub mod pool;
+pub mod protocol;
+pub mod view;

@@ -1,0 +1,111 @@
+//! Messages between the page and its training workers, and the worker's
+//! side of the exchange.
+//!
+//! The page sends one [`ToWorker::Train`] at a time to each worker and waits
+//! for its [`FromWorker::Finished`] before sending the next, so a worker
+//! never queues work and Stop only has to terminate it.
+
+use lrdepth_core::task::Dataset;
+use lrdepth_core::{RunResult, RunSpec, SweepConfig};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+/// Page → worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ToWorker {
+    /// Train one run of the sweep described by `config`.
+    Train { config: SweepConfig, run: RunSpec },
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum FromWorker {
+    /// The worker's wasm is loaded and it listens for messages.
+    Ready,
+    Finished { result: RunResult },
+    /// The message could not be read or the worker panicked.
+    Failed { message: String },
+}
+
+/// Converts a message to a JS value: plain objects, numbers (never BigInt),
+/// and non-finite losses kept as JS `Infinity` or `NaN`.
+pub fn to_js<T: Serialize>(message: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    message
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&format!("message could not be encoded: {e}")))
+}
+
+pub fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| JsError::new(&format!("message could not be decoded: {e}")))
+}
+
+/// A worker's state between messages: the data set of the last sweep, so
+/// the runs of one sweep generate it once.
+#[derive(Default)]
+pub struct WorkerState {
+    cached: Option<(SweepConfig, Dataset)>,
+}
+
+impl WorkerState {
+    /// Handles one page message and returns the reply.
+    ///
+    /// The config is validated again here, because a worker must never train
+    /// a sweep that the bounds reject, whoever sent it.
+    pub fn handle(&mut self, message: ToWorker) -> FromWorker {
+        let ToWorker::Train { config, run } = message;
+        let errors = revalidate(&config);
+        if !errors.is_empty() {
+            return FromWorker::Failed {
+                message: errors.join("; "),
+            };
+        }
+        if !config.runs().contains(&run) {
+            return FromWorker::Failed {
+                message: format!(
+                    "run {} (depth {}, η0 {}) is not part of the sweep",
+                    run.index, run.depth, run.eta0
+                ),
+            };
+        }
+        let same_data = |cached: &SweepConfig| {
+            cached.task == config.task && cached.samples == config.samples && cached.seed == config.seed
+        };
+        let data = match &self.cached {
+            Some((cached, data)) if same_data(cached) => data,
+            _ => {
+                let data = config.dataset();
+                &self.cached.insert((config.clone(), data)).1
+            }
+        };
+        FromWorker::Finished {
+            result: config.train(data, run),
+        }
+    }
+
+    /// Decodes a JS message, handles it and encodes the reply.
+    pub fn handle_js(&mut self, value: JsValue) -> Result<JsValue, JsError> {
+        let reply = match serde_wasm_bindgen::from_value::<ToWorker>(value) {
+            Ok(message) => self.handle(message),
+            Err(error) => FromWorker::Failed {
+                message: format!("message could not be decoded: {error}"),
+            },
+        };
+        to_js(&reply)
+    }
+}
+
+/// Runs every field of `config` through the parser again, so values that
+/// bypassed the form (a hand-made message) meet the same bounds.
+fn revalidate(config: &SweepConfig) -> Vec<String> {
+    let pairs = config.pairs();
+    let outcome = SweepConfig::parse(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+    let mut errors: Vec<String> = outcome.errors.iter().map(|e| e.to_string()).collect();
+    if errors.is_empty() && outcome.config != *config {
+        errors.push("settings do not round-trip through their text form".to_string());
+    }
+    errors
+}

@@ -1,0 +1,167 @@
+//! What the page shows of a sweep: the progress bar, the results table and
+//! the two plots.
+
+use lrdepth_core::{RunResult, SweepConfig, best_rates};
+use lrdepth_plot::{PlotData, Style, draw_loss_vs_depth, draw_loss_vs_rate};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlCanvasElement, HtmlProgressElement, HtmlTableSectionElement};
+
+use crate::dom::{self, by_id, format_number};
+
+pub const DEPTH_PLOT_ID: &str = "plot-depth";
+pub const RATE_PLOT_ID: &str = "plot-rate";
+
+/// Canvas height as a share of its width.
+const PLOT_ASPECT: f64 = 0.68;
+
+pub fn show_progress(done: usize, total: usize, text: &str) -> Result<(), JsError> {
+    let bar: HtmlProgressElement = by_id("progress")?;
+    bar.set_max(total.max(1) as f64);
+    bar.set_value(done as f64);
+    dom::set_text("progress-text", text)
+}
+
+/// Formats the time left, rounded so that the text does not flicker.
+pub fn format_time_left(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "estimating time left".to_string();
+    }
+    if seconds < 1.0 {
+        "under a second left".to_string()
+    } else if seconds < 90.0 {
+        format!("about {:.0} s left", seconds.ceil())
+    } else {
+        format!("about {:.0} min left", (seconds / 60.0).ceil())
+    }
+}
+
+/// Rewrites the results table: one row per run, by depth then η0.
+pub fn show_table(results: &[RunResult]) -> Result<(), JsError> {
+    let document = dom::document()?;
+    let body: HtmlTableSectionElement = document
+        .query_selector("#results tbody")
+        .map_err(|e| dom::js_error("could not find the results table", e))?
+        .ok_or_else(|| JsError::new("the results table has no body"))?
+        .unchecked_into();
+    body.set_text_content(None);
+
+    let mut sorted: Vec<&RunResult> = results.iter().collect();
+    sorted.sort_by(|a, b| a.depth.cmp(&b.depth).then(a.eta0.total_cmp(&b.eta0)));
+    for run in sorted {
+        let row = document
+            .create_element("tr")
+            .map_err(|e| dom::js_error("could not add a table row", e))?;
+        if run.diverged {
+            row.set_class_name("diverged");
+        }
+        let loss = if run.diverged {
+            "diverged".to_string()
+        } else {
+            format_number(run.final_loss)
+        };
+        let cells = [
+            run.depth.to_string(),
+            format_number(run.eta0),
+            format_number(run.rates.first),
+            format_number(run.rates.hidden),
+            format_number(run.rates.readout),
+            loss,
+            if run.diverged { "yes" } else { "no" }.to_string(),
+            run.steps_run.to_string(),
+        ];
+        for text in cells {
+            let cell = document
+                .create_element("td")
+                .map_err(|e| dom::js_error("could not add a table cell", e))?;
+            cell.set_text_content(Some(&text));
+            row.append_child(&cell)
+                .map_err(|e| dom::js_error("could not add a table cell", e))?;
+        }
+        body.append_child(&row)
+            .map_err(|e| dom::js_error("could not add a table row", e))?;
+    }
+    Ok(())
+}
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Sizes the canvas backing store to its CSS size times the device pixel
+/// ratio, because plotters-canvas draws in backing-store pixels.
+fn fit_canvas(canvas: &HtmlCanvasElement) -> f64 {
+    let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let css_width = canvas.get_bounding_client_rect().width().max(200.0);
+    let css_height = css_width * PLOT_ASPECT;
+    let (width, height) = ((css_width * ratio).round() as u32, (css_height * ratio).round() as u32);
+    if canvas.width() != width || canvas.height() != height {
+        canvas.set_width(width);
+        canvas.set_height(height);
+    }
+    ratio
+}
+
+/// Draws both plots and updates their text summaries for screen readers.
+pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsError> {
+    let eta0s = config.eta0.values();
+    let data = PlotData {
+        results,
+        depths: &config.depths,
+        eta0s: &eta0s,
+    };
+    let dark = prefers_dark();
+    type Draw = fn(&DrawingArea<CanvasBackend, plotters::coord::Shift>, &PlotData, &Style) -> Result<(), DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
+    let plots: [(&str, Draw, String); 2] = [
+        (DEPTH_PLOT_ID, draw_loss_vs_depth, summary("Final loss against depth", config, results)),
+        (RATE_PLOT_ID, draw_loss_vs_rate, summary("Final loss against η0", config, results)),
+    ];
+    for (id, draw, label) in plots {
+        let canvas: HtmlCanvasElement = by_id(id)?;
+        let scale = fit_canvas(&canvas);
+        let backend = CanvasBackend::with_canvas_object(canvas.clone())
+            .ok_or_else(|| JsError::new(&format!("canvas #{id} has no 2-D context")))?;
+        let root = backend.into_drawing_area();
+        draw(&root, &data, &Style { scale, dark })
+            .map_err(|e| JsError::new(&format!("could not draw #{id}: {e}")))?;
+        canvas.set_attribute("aria-label", &label).ok();
+        let draws: u32 = canvas
+            .get_attribute("data-draws")
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0);
+        canvas.set_attribute("data-draws", &(draws + 1).to_string()).ok();
+    }
+    Ok(())
+}
+
+/// Describes a plot's result in words: the best η0 at each depth and how
+/// many runs diverged.
+pub fn summary(title: &str, config: &SweepConfig, results: &[RunResult]) -> String {
+    if results.is_empty() {
+        return format!("{title}: no runs yet");
+    }
+    let best: Vec<String> = best_rates(results)
+        .iter()
+        .map(|b| format!("depth {}: η0 {}", b.depth, format_number(b.grid_eta0)))
+        .collect();
+    let diverged = results.iter().filter(|r| r.diverged).count();
+    let total = config.runs().len();
+    format!(
+        "{title}, {} of {total} runs finished, {diverged} diverged. Best η0 by depth: {}.",
+        results.len(),
+        if best.is_empty() { "none".to_string() } else { best.join("; ") }
+    )
+}
+
+/// Sets the page state that tests and styles read from `body[data-state]`.
+pub fn set_state(state: &str) -> Result<(), JsError> {
+    let body: Element = dom::document()?
+        .body()
+        .ok_or_else(|| JsError::new("the page has no body"))?
+        .into();
+    body.set_attribute("data-state", state)
+        .map_err(|e| dom::js_error("could not set the page state", e))
+}
