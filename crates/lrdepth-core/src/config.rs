@@ -228,13 +228,13 @@ impl Default for SweepConfig {
     fn default() -> Self {
         SweepConfig {
             eta0: RateGrid::LogRange {
-                min: 0.03,
+                min: 0.01,
                 max: 30.0,
-                count: 7,
+                count: 8,
             },
             depths: vec![1, 2, 4, 8, 16, 32],
             width: 64,
-            steps: 100,
+            steps: 200,
             samples: 128,
             task: Task::Teacher,
             parametrization: Parametrization::Mup,
@@ -575,7 +575,7 @@ mod tests {
                  lower the width, the depth or the samples",
             ),
             (
-                &[("width", "256"), ("steps", "5000"), ("depths", "1,2,4,8,16,32")],
+                &[("width", "256"), ("steps", "5000"), ("depths", "1,2,4,8,16,32"), ("eta0", "0.01:30:7")],
                 "sweep too large: 1.0e14 floating-point operations, allowed at most 2.0e12; \
                  use fewer steps, samples, depths or η0 values, or a smaller width",
             ),

@@ -105,13 +105,10 @@ impl PlotData<'_> {
 }
 
 /// Loss axis: the finite losses with some room, plus a band at the top
-/// where diverged runs are drawn. Returns (axis range, height of the band's
-/// markers, lower edge of the band).
-fn loss_axis(data: &PlotData) -> ((f64, f64), f64, f64) {
+/// where diverged runs are drawn. Returns (axis range, lower edge of the band).
+fn loss_axis(data: &PlotData) -> ((f64, f64), f64) {
     let (lo, hi) = data.loss_range();
-    let band_edge = hi * 1.8;
-    let marker = hi * 3.0;
-    ((lo / 2.0, hi * 4.5), marker, band_edge)
+    ((lo / 2.0, hi * 6.0), hi * 1.8)
 }
 
 fn format_eta(eta: f64) -> String {
@@ -124,7 +121,11 @@ fn format_eta(eta: f64) -> String {
 }
 
 fn format_loss(loss: &f64) -> String {
-    format!("{loss:.0e}")
+    if (1e-2..1e3).contains(loss) {
+        format_eta(*loss)
+    } else {
+        format!("{loss:.0e}")
+    }
 }
 
 /// Splits the runs of one curve (sorted by x) into runs of consecutive
@@ -237,17 +238,18 @@ fn draw_chart<DB: DrawingBackend>(
     mark_minima: bool,
 ) -> DrawResult<DB> {
     root.fill(&style.background())?;
-    let ((y_lo, y_hi), diverged_y, band_edge) = loss_axis(data);
+    let (width, _) = root.dim_in_pixel();
+    let legend_width = style.px(LEGEND_WIDTH).min(width / 3);
+    let (plot_area, legend_area) = root.split_horizontally(width - legend_width);
+    let ((y_lo, y_hi), band_edge) = loss_axis(data);
 
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot_area)
         .caption(text.title, style.font(17.0))
         .margin(style.px(12.0))
+        .margin_right(style.px(4.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(58.0))
-        .build_cartesian_2d(
-            (x_range.0..x_range.1).log_scale(),
-            (y_lo..y_hi).log_scale(),
-        )?;
+        .build_cartesian_2d((x_range.0..x_range.1).log_scale(), (y_lo..y_hi).log_scale())?;
 
     chart
         .configure_mesh()
@@ -259,19 +261,16 @@ fn draw_chart<DB: DrawingBackend>(
         .axis_desc_style(style.font(13.0))
         .axis_style(style.foreground().stroke_width(style.px(1.0)))
         .bold_line_style(style.grid().stroke_width(style.px(1.0)))
-        .light_line_style(style.grid().mix(0.4).stroke_width(style.px(1.0)))
+        .light_line_style(TRANSPARENT)
         .draw()?;
 
     // The band above the finite losses, where diverged runs sit.
     if data.diverged_count() > 0 {
         let band = [(x_range.0, band_edge), (x_range.1, y_hi)];
-        chart.draw_series(std::iter::once(Rectangle::new(
-            band,
-            style.grid().mix(0.45).filled(),
-        )))?;
+        chart.draw_series(std::iter::once(Rectangle::new(band, style.grid().mix(0.6).filled())))?;
         chart.draw_series(std::iter::once(Text::new(
             "diverged",
-            (x_range.0 * 1.05, y_hi / 1.12),
+            (x_range.0 * 1.04, y_hi / 1.08),
             style.font(11.0),
         )))?;
     }
@@ -279,45 +278,31 @@ fn draw_chart<DB: DrawingBackend>(
     let count = series.len();
     let line_width = style.px(2.0);
     let marker = style.px(3.5);
-    for (idx, (label, points)) in series.iter().enumerate() {
+    for (idx, (_, points)) in series.iter().enumerate() {
         let colour = series_colour(idx, count);
-        let segments = finite_segments(points);
-        let mut labelled = false;
-        for segment in &segments {
-            let drawn = chart.draw_series(LineSeries::new(
-                segment.iter().copied(),
-                colour.stroke_width(line_width),
-            ))?;
-            if !labelled {
-                let legend_width = style.px(16.0) as i32;
-                let legend_stroke = colour.stroke_width(line_width);
-                drawn
-                    .label(label.as_str())
-                    .legend(move |(x, y)| PathElement::new([(x, y), (x + legend_width, y)], legend_stroke));
-                labelled = true;
-            }
-            chart.draw_series(
-                segment
-                    .iter()
-                    .map(|&p| Circle::new(p, marker, colour.filled())),
-            )?;
+        for segment in finite_segments(points) {
+            chart.draw_series(LineSeries::new(segment.iter().copied(), colour.stroke_width(line_width)))?;
+            chart.draw_series(segment.iter().map(|&p| Circle::new(p, marker, colour.filled())))?;
         }
+        // Each curve gets its own height in the band, so crosses of
+        // different curves at the same x stay apart.
+        let share = (idx as f64 + 0.5) / count.max(1) as f64;
+        let cross_y = band_edge * (y_hi / band_edge).powf(0.15 + 0.6 * share);
         chart.draw_series(
             points
                 .iter()
                 .filter(|(_, r)| r.diverged)
-                .map(|&(x, _)| Cross::new((x, diverged_y), style.px(5.0), colour.stroke_width(line_width))),
+                .map(|&(x, _)| Cross::new((x, cross_y), style.px(4.5), colour.stroke_width(line_width))),
         )?;
     }
 
     if mark_minima {
-        let best = best_rates(data.results);
         let ring = style.px(8.0);
-        for b in &best {
-            let idx = data.depths.iter().position(|&d| d == b.depth).unwrap_or(0);
+        for best in best_rates(data.results) {
+            let idx = data.depths.iter().position(|&d| d == best.depth).unwrap_or(0);
             let colour = series_colour(idx, count);
             chart.draw_series(std::iter::once(Circle::new(
-                (b.grid_eta0, b.grid_loss),
+                (best.grid_eta0, best.grid_loss),
                 ring,
                 colour.stroke_width(style.px(2.0)),
             )))?;
@@ -325,21 +310,50 @@ fn draw_chart<DB: DrawingBackend>(
     }
 
     if data.results.is_empty() {
-        let (w, h) = root.dim_in_pixel();
-        root.draw(&Text::new(
+        let (w, h) = plot_area.dim_in_pixel();
+        plot_area.draw(&Text::new(
             "No runs yet: press Run",
             ((w / 2) as i32 - style.px(70.0) as i32, (h / 2) as i32),
             style.font(14.0),
         ))?;
-    } else {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(style.font(11.0))
-            .background_style(style.background().mix(0.85))
-            .border_style(style.grid())
-            .margin(style.px(6.0))
-            .draw()?;
     }
+    draw_legend(&legend_area, style, series, mark_minima)?;
     root.present()
+}
+
+/// Legend strip width, in CSS pixels.
+const LEGEND_WIDTH: f64 = 96.0;
+
+/// Draws the legend in its own strip beside the chart, so it never hides data.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    style: &Style,
+    series: &[(String, Vec<(f64, &RunResult)>)],
+    mark_minima: bool,
+) -> DrawResult<DB> {
+    let row = style.px(18.0) as i32;
+    let left = style.px(4.0) as i32;
+    let swatch = style.px(16.0) as i32;
+    let mut y = style.px(44.0) as i32;
+    let count = series.len();
+    let font = style.font(11.5);
+    for (idx, (label, _)) in series.iter().enumerate() {
+        let colour = series_colour(idx, count);
+        area.draw(&PathElement::new(
+            [(left, y), (left + swatch, y)],
+            colour.stroke_width(style.px(2.5)),
+        ))?;
+        area.draw(&Text::new(label.as_str(), (left + swatch + style.px(5.0) as i32, y - row / 3), font.clone()))?;
+        y += row;
+    }
+    y += row / 2;
+    let fg = style.foreground();
+    area.draw(&Cross::new((left + swatch / 2, y), style.px(4.5), fg.stroke_width(style.px(2.0))))?;
+    area.draw(&Text::new("diverged", (left + swatch + style.px(5.0) as i32, y - row / 3), font.clone()))?;
+    if mark_minima {
+        y += row;
+        area.draw(&Circle::new((left + swatch / 2, y), style.px(7.0), fg.stroke_width(style.px(2.0))))?;
+        area.draw(&Text::new("best η0", (left + swatch + style.px(5.0) as i32, y - row / 3), font))?;
+    }
+    Ok(())
 }

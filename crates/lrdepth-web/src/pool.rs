@@ -36,7 +36,7 @@ fn loader_url() -> Result<String, JsError> {
             .map_err(|e| dom::js_error("could not resolve the worker URL", e))
     };
     let script = format!(
-        "importScripts({:?}); wasm_bindgen({:?});",
+        "importScripts({:?}); wasm_bindgen({{ module_or_path: {:?} }});",
         resolve("worker.js")?,
         resolve("worker_bg.wasm")?
     );
