@@ -112,7 +112,8 @@ fn loss_axis(data: &PlotData) -> ((f64, f64), f64) {
 }
 
 fn format_eta(eta: f64) -> String {
-    if (1e-2..1e3).contains(&eta) {
+    // 0.01 built as exp(ln(0.01)) can fall just below 0.01.
+    if (0.009995..1e3).contains(&eta) {
         let text = format!("{eta:.3}");
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -256,6 +257,7 @@ fn draw_chart<DB: DrawingBackend>(
         .x_desc(text.x_desc)
         .y_desc("final loss")
         .x_label_formatter(text.x_format)
+        .x_labels(8)
         .y_label_formatter(&format_loss)
         .label_style(style.font(12.0))
         .axis_desc_style(style.font(13.0))
@@ -268,11 +270,6 @@ fn draw_chart<DB: DrawingBackend>(
     if data.diverged_count() > 0 {
         let band = [(x_range.0, band_edge), (x_range.1, y_hi)];
         chart.draw_series(std::iter::once(Rectangle::new(band, style.grid().mix(0.6).filled())))?;
-        chart.draw_series(std::iter::once(Text::new(
-            "diverged",
-            (x_range.0 * 1.04, y_hi / 1.08),
-            style.font(11.0),
-        )))?;
     }
 
     let count = series.len();
