@@ -125,7 +125,9 @@ pub enum ConfigError {
         value: String,
         allowed: String,
     },
-    #[error("{field}: range {value:?} is invalid: write min:max:count with min < max, e.g. 0.01:10:7")]
+    #[error(
+        "{field}: range {value:?} is invalid: write min:max:count with min < max, e.g. 0.01:10:7"
+    )]
     InvalidRange { field: Field, value: String },
     #[error(
         "sweep too large: {flops:.1e} floating-point operations, allowed at most {max:.1e}; \
@@ -244,7 +246,11 @@ impl Default for SweepConfig {
     }
 }
 
-fn parse_integer(field: Field, text: &str, (min, max): (usize, usize)) -> Result<usize, ConfigError> {
+fn parse_integer(
+    field: Field,
+    text: &str,
+    (min, max): (usize, usize),
+) -> Result<usize, ConfigError> {
     let text = text.trim();
     let value: u64 = text.parse().map_err(|_| {
         // Say "out of range" rather than "not a number" for negative or huge integers.
@@ -332,7 +338,10 @@ pub fn parse_rate_grid(text: &str) -> Result<RateGrid, ConfigError> {
     }
     let items = list_items(text);
     check_count(Field::Eta0, items.len(), bounds::ETA0_COUNT)?;
-    let values = items.into_iter().map(parse_rate).collect::<Result<_, _>>()?;
+    let values = items
+        .into_iter()
+        .map(parse_rate)
+        .collect::<Result<_, _>>()?;
     Ok(RateGrid::List(values))
 }
 
@@ -356,14 +365,17 @@ fn parse_choice<T: Copy>(
     key: impl Fn(T) -> &'static str,
 ) -> Result<T, ConfigError> {
     let text = text.trim();
-    all.iter().copied().find(|&c| key(c) == text).ok_or_else(|| {
-        let allowed: Vec<&str> = all.iter().map(|&c| key(c)).collect();
-        ConfigError::UnknownChoice {
-            field,
-            value: text.to_string(),
-            allowed: allowed.join(", "),
-        }
-    })
+    all.iter()
+        .copied()
+        .find(|&c| key(c) == text)
+        .ok_or_else(|| {
+            let allowed: Vec<&str> = all.iter().map(|&c| key(c)).collect();
+            ConfigError::UnknownChoice {
+                field,
+                value: text.to_string(),
+                allowed: allowed.join(", "),
+            }
+        })
 }
 
 impl SweepConfig {
@@ -439,7 +451,10 @@ impl SweepConfig {
 
     /// Returns every field as `(key, text)`, in a fixed order.
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
-        Field::ALL.into_iter().map(|f| (f.key(), self.text(f))).collect()
+        Field::ALL
+            .into_iter()
+            .map(|f| (f.key(), self.text(f)))
+            .collect()
     }
 
     /// Floating-point operations of one run of `depth`: forward and backward
@@ -518,7 +533,11 @@ mod tests {
         assert!(config.check_budget().is_empty());
         for (key, text) in config.pairs() {
             let outcome = SweepConfig::parse([(key, text.as_str())]);
-            assert!(outcome.errors.is_empty(), "{key}={text}: {:?}", outcome.errors);
+            assert!(
+                outcome.errors.is_empty(),
+                "{key}={text}: {:?}",
+                outcome.errors
+            );
             assert_eq!(outcome.config, config, "{key}={text}");
         }
     }
@@ -543,39 +562,98 @@ mod tests {
     #[test]
     fn every_validation_message() {
         let cases: &[(&[(&str, &str)], &str)] = &[
-            (&[("width", "1000")], "width: 1000 is outside the allowed range 4 to 256"),
-            (&[("width", "-3")], "width: -3 is outside the allowed range 4 to 256"),
+            (
+                &[("width", "1000")],
+                "width: 1000 is outside the allowed range 4 to 256",
+            ),
+            (
+                &[("width", "-3")],
+                "width: -3 is outside the allowed range 4 to 256",
+            ),
             (&[("width", "wide")], "width: \"wide\" is not a number"),
             (&[("width", "")], "width: \"\" is not a number"),
-            (&[("steps", "0")], "steps: 0 is outside the allowed range 1 to 5000"),
-            (&[("samples", "4")], "samples: 4 is outside the allowed range 8 to 1024"),
-            (&[("lref", "65")], "L_ref: 65 is outside the allowed range 1 to 64"),
+            (
+                &[("steps", "0")],
+                "steps: 0 is outside the allowed range 1 to 5000",
+            ),
+            (
+                &[("samples", "4")],
+                "samples: 4 is outside the allowed range 8 to 1024",
+            ),
+            (
+                &[("lref", "65")],
+                "L_ref: 65 is outside the allowed range 1 to 64",
+            ),
             (
                 &[("seed", "4294967296")],
                 "seed: 4294967296 is outside the allowed range 0 to 4294967295",
             ),
-            (&[("depths", "1, 100")], "depths: 100 is outside the allowed range 1 to 64"),
+            (
+                &[("depths", "1, 100")],
+                "depths: 100 is outside the allowed range 1 to 64",
+            ),
             (&[("depths", "")], "depths: 0 values given, allowed 1 to 12"),
-            (&[("depths", "1 2 3 4 5 6 7 8 9 10 11 12 13")], "depths: 13 values given, allowed 1 to 12"),
+            (
+                &[("depths", "1 2 3 4 5 6 7 8 9 10 11 12 13")],
+                "depths: 13 values given, allowed 1 to 12",
+            ),
             (&[("depths", "2.5")], "depths: \"2.5\" is not a number"),
-            (&[("eta0", "0")], "η0: 0 is outside the allowed range 1e-6 to 1e3"),
-            (&[("eta0", "-1")], "η0: -1 is outside the allowed range 1e-6 to 1e3"),
-            (&[("eta0", "inf")], "η0: inf is outside the allowed range 1e-6 to 1e3"),
-            (&[("eta0", "NaN")], "η0: NaN is outside the allowed range 1e-6 to 1e3"),
+            (
+                &[("eta0", "0")],
+                "η0: 0 is outside the allowed range 1e-6 to 1e3",
+            ),
+            (
+                &[("eta0", "-1")],
+                "η0: -1 is outside the allowed range 1e-6 to 1e3",
+            ),
+            (
+                &[("eta0", "inf")],
+                "η0: inf is outside the allowed range 1e-6 to 1e3",
+            ),
+            (
+                &[("eta0", "NaN")],
+                "η0: NaN is outside the allowed range 1e-6 to 1e3",
+            ),
             (&[("eta0", "0.1, fast")], "η0: \"fast\" is not a number"),
             (&[("eta0", "")], "η0: 0 values given, allowed 1 to 16"),
-            (&[("eta0", "1:0.1:5")], "η0: range \"1:0.1:5\" is invalid: write min:max:count with min < max, e.g. 0.01:10:7"),
-            (&[("eta0", "0.1:1")], "η0: range \"0.1:1\" is invalid: write min:max:count with min < max, e.g. 0.01:10:7"),
-            (&[("eta0", "0.1:1:40")], "η0: 40 is outside the allowed range 1 to 16"),
-            (&[("task", "mnist")], "task: \"mnist\" is not one of teacher, spirals"),
-            (&[("param", "adam")], "parametrization: \"adam\" is not one of sp, ntk, mup, mup-depth"),
             (
-                &[("width", "256"), ("depths", "64"), ("samples", "1024"), ("steps", "1"), ("eta0", "1")],
+                &[("eta0", "1:0.1:5")],
+                "η0: range \"1:0.1:5\" is invalid: write min:max:count with min < max, e.g. 0.01:10:7",
+            ),
+            (
+                &[("eta0", "0.1:1")],
+                "η0: range \"0.1:1\" is invalid: write min:max:count with min < max, e.g. 0.01:10:7",
+            ),
+            (
+                &[("eta0", "0.1:1:40")],
+                "η0: 40 is outside the allowed range 1 to 16",
+            ),
+            (
+                &[("task", "mnist")],
+                "task: \"mnist\" is not one of teacher, spirals",
+            ),
+            (
+                &[("param", "adam")],
+                "parametrization: \"adam\" is not one of sp, ntk, mup, mup-depth",
+            ),
+            (
+                &[
+                    ("width", "256"),
+                    ("depths", "64"),
+                    ("samples", "1024"),
+                    ("steps", "1"),
+                    ("eta0", "1"),
+                ],
                 "width 256 with depth 64 and 1024 samples needs 162 MiB, allowed at most 128 MiB; \
                  lower the width, the depth or the samples",
             ),
             (
-                &[("width", "256"), ("steps", "5000"), ("depths", "1,2,4,8,16,32"), ("eta0", "0.01:30:7")],
+                &[
+                    ("width", "256"),
+                    ("steps", "5000"),
+                    ("depths", "1,2,4,8,16,32"),
+                    ("eta0", "0.01:30:7"),
+                ],
                 "sweep too large: 1.0e14 floating-point operations, allowed at most 2.0e12; \
                  use fewer steps, samples, depths or η0 values, or a smaller width",
             ),

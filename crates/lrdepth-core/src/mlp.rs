@@ -55,8 +55,16 @@ impl NetworkShape {
 
     /// Returns the (fan_in, fan_out) of weight matrix `layer_idx`.
     pub fn matrix_shape(&self, layer_idx: usize) -> (usize, usize) {
-        let fan_in = if layer_idx == 0 { self.input_dim } else { self.width };
-        let fan_out = if layer_idx == self.depth { 1 } else { self.width };
+        let fan_in = if layer_idx == 0 {
+            self.input_dim
+        } else {
+            self.width
+        };
+        let fan_out = if layer_idx == self.depth {
+            1
+        } else {
+            self.width
+        };
         (fan_in, fan_out)
     }
 }
@@ -176,7 +184,11 @@ impl<F: Scalar> Mlp<F> {
         let depth = self.shape.depth;
         for k in 0..depth {
             let a = cast::<F>(self.scales[k].multiplier);
-            let input = if k == 0 { &self.inputs } else { &self.post[k - 1] };
+            let input = if k == 0 {
+                &self.inputs
+            } else {
+                &self.post[k - 1]
+            };
             general_mat_mul(a, input, &self.weights[k], F::zero(), &mut self.pre[k]);
             Zip::from(&mut self.post[k])
                 .and(&self.pre[k])
@@ -218,20 +230,44 @@ impl<F: Scalar> Mlp<F> {
             &mut self.grads[depth],
         );
         let [current, previous] = &mut self.grad_hidden;
-        general_mat_mul(a, &self.grad_output, &self.weights[depth].t(), F::zero(), current);
+        general_mat_mul(
+            a,
+            &self.grad_output,
+            &self.weights[depth].t(),
+            F::zero(),
+            current,
+        );
         mask_relu(current, &self.pre[depth - 1]);
 
         // Hidden layers, from the top down; `current` holds dLoss/dz_(k+1).
         for k in (1..depth).rev() {
             let a = cast::<F>(self.scales[k].multiplier);
-            general_mat_mul(a, &self.post[k - 1].t(), &*current, F::zero(), &mut self.grads[k]);
-            general_mat_mul(a, &*current, &self.weights[k].t(), F::zero(), &mut *previous);
+            general_mat_mul(
+                a,
+                &self.post[k - 1].t(),
+                &*current,
+                F::zero(),
+                &mut self.grads[k],
+            );
+            general_mat_mul(
+                a,
+                &*current,
+                &self.weights[k].t(),
+                F::zero(),
+                &mut *previous,
+            );
             mask_relu(previous, &self.pre[k - 1]);
             std::mem::swap(current, previous);
         }
 
         let a = cast::<F>(self.scales[0].multiplier);
-        general_mat_mul(a, &self.inputs.t(), &*current, F::zero(), &mut self.grads[0]);
+        general_mat_mul(
+            a,
+            &self.inputs.t(),
+            &*current,
+            F::zero(),
+            &mut self.grads[0],
+        );
     }
 
     /// Applies one gradient descent step with each layer's own learning rate.

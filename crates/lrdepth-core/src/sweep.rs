@@ -56,7 +56,10 @@ impl SweepConfig {
     /// Runs every run in turn on this thread.
     pub fn run_all(&self) -> Vec<RunResult> {
         let data = self.dataset();
-        self.runs().into_iter().map(|run| self.train(&data, run)).collect()
+        self.runs()
+            .into_iter()
+            .map(|run| self.train(&data, run))
+            .collect()
     }
 }
 
@@ -104,7 +107,11 @@ fn best_rate_of_depth(depth: usize, runs: &[&RunResult]) -> Option<BestRate> {
         let (left, right) = (runs[best_idx - 1], runs[best_idx + 1]);
         if finite(left) && finite(right) {
             let xs = [left.eta0.ln(), best.eta0.ln(), right.eta0.ln()];
-            let ys = [left.final_loss.ln(), best.final_loss.ln(), right.final_loss.ln()];
+            let ys = [
+                left.final_loss.ln(),
+                best.final_loss.ln(),
+                right.final_loss.ln(),
+            ];
             if let Some(x) = parabola_vertex(xs, ys) {
                 // The vertex lies between the neighbours for a convex parabola
                 // through a minimum; clamp it in case of rounding.
@@ -167,7 +174,11 @@ mod tests {
         let best = best_rates(&results);
         assert_eq!(best.len(), 1);
         assert_eq!(best[0].grid_eta0, 0.3);
-        assert!((best[0].refined_eta0 - 0.2).abs() < 1e-9, "{}", best[0].refined_eta0);
+        assert!(
+            (best[0].refined_eta0 - 0.2).abs() < 1e-9,
+            "{}",
+            best[0].refined_eta0
+        );
     }
 
     #[test]

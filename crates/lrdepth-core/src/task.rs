@@ -112,8 +112,8 @@ fn spirals(n_samples: usize, rng: &mut ChaCha8Rng) -> Dataset {
         let arm = i % 2;
         let t = (i / 2) as f64 / n_samples.div_ceil(2).max(1) as f64;
         let radius = 0.1 + 0.9 * t;
-        let angle = 2.0 * std::f64::consts::PI * SPIRAL_TURNS * t
-            + std::f64::consts::PI * arm as f64;
+        let angle =
+            2.0 * std::f64::consts::PI * SPIRAL_TURNS * t + std::f64::consts::PI * arm as f64;
         inputs[[i, 0]] = radius * angle.cos() + SPIRAL_NOISE * gaussian(rng);
         inputs[[i, 1]] = radius * angle.sin() + SPIRAL_NOISE * gaussian(rng);
         inputs[[i, 2]] = 1.0;

@@ -50,16 +50,26 @@ pub struct RunResult {
     pub final_loss: f64,
     /// Loss became non-finite or exceeded `DIVERGENCE_FACTOR` × initial loss.
     pub diverged: bool,
-    /// Gradient steps taken before the budget ended or the run diverged.
+    /// Gradient steps applied before the budget ended or the run diverged.
     pub steps_run: usize,
     /// Loss after evenly spaced steps, as (step, loss), at most `CURVE_POINTS`.
     pub loss_curve: Vec<(usize, f64)>,
 }
 
 /// Returns the learning rates of each layer group for one depth and rate.
-pub fn group_rates(settings: &TrainSettings, input_dim: usize, depth: usize, eta0: f64) -> GroupRates {
+pub fn group_rates(
+    settings: &TrainSettings,
+    input_dim: usize,
+    depth: usize,
+    eta0: f64,
+) -> GroupRates {
     let scaling = scaling_inputs(settings, input_dim, depth, eta0);
-    let rate = |group| settings.parametrization.scales(group, &scaling).learning_rate;
+    let rate = |group| {
+        settings
+            .parametrization
+            .scales(group, &scaling)
+            .learning_rate
+    };
     GroupRates {
         first: rate(LayerGroup::First),
         hidden: rate(LayerGroup::Hidden),
@@ -67,7 +77,12 @@ pub fn group_rates(settings: &TrainSettings, input_dim: usize, depth: usize, eta
     }
 }
 
-fn scaling_inputs(settings: &TrainSettings, input_dim: usize, depth: usize, eta0: f64) -> ScalingInputs {
+fn scaling_inputs(
+    settings: &TrainSettings,
+    input_dim: usize,
+    depth: usize,
+    eta0: f64,
+) -> ScalingInputs {
     ScalingInputs {
         input_dim,
         width: settings.width,
@@ -81,7 +96,13 @@ fn scaling_inputs(settings: &TrainSettings, input_dim: usize, depth: usize, eta0
 ///
 /// A run that diverges stops at once and is reported with `diverged` set and
 /// an infinite final loss; it never panics on non-finite values.
-pub fn train_run(settings: &TrainSettings, data: &Dataset, index: usize, depth: usize, eta0: f64) -> RunResult {
+pub fn train_run(
+    settings: &TrainSettings,
+    data: &Dataset,
+    index: usize,
+    depth: usize,
+    eta0: f64,
+) -> RunResult {
     train_run_in::<f32>(settings, data, index, depth, eta0)
 }
 
@@ -118,6 +139,9 @@ pub fn train_run_in<F: Scalar>(
         if step % stride == 0 || step == settings.steps {
             loss_curve.push((step, loss));
         }
+        // At iteration `step < steps`, `mlp.step()` has applied update
+        // number `step + 1`; the last iteration only measures.
+        steps_run = (step + 1).min(settings.steps);
         if !loss.is_finite() || loss > DIVERGENCE_FACTOR * initial_loss {
             diverged = true;
             if loss_curve.last().map(|&(s, _)| s) != Some(step) {
@@ -129,7 +153,6 @@ pub fn train_run_in<F: Scalar>(
             last_losses.remove(0);
         }
         last_losses.push(loss);
-        steps_run = step;
     }
 
     let final_loss = if diverged {
@@ -180,7 +203,12 @@ mod tests {
         let r = train_run(&settings(Parametrization::Mup), &data, 0, 4, 0.3);
         assert!(!r.diverged);
         assert_eq!(r.steps_run, 50);
-        assert!(r.final_loss < r.initial_loss, "{} -> {}", r.initial_loss, r.final_loss);
+        assert!(
+            r.final_loss < r.initial_loss,
+            "{} -> {}",
+            r.initial_loss,
+            r.final_loss
+        );
     }
 
     #[test]
@@ -189,7 +217,11 @@ mod tests {
         for parametrization in Parametrization::ALL {
             let r = train_run(&settings(parametrization), &data, 0, 8, 1e3);
             assert!(r.diverged, "{parametrization:?} did not diverge");
-            assert!(r.steps_run < 50, "{parametrization:?} ran {} steps", r.steps_run);
+            assert!(
+                r.steps_run < 50,
+                "{parametrization:?} ran {} steps",
+                r.steps_run
+            );
             assert!(r.final_loss.is_infinite());
         }
     }

@@ -39,7 +39,11 @@ impl Style {
     }
 
     pub fn background(&self) -> RGBColor {
-        if self.dark { RGBColor(24, 26, 31) } else { WHITE }
+        if self.dark {
+            RGBColor(24, 26, 31)
+        } else {
+            WHITE
+        }
     }
 
     pub fn foreground(&self) -> RGBColor {
@@ -95,8 +99,14 @@ impl PlotData<'_> {
             .iter()
             .filter(|r| !r.diverged && r.final_loss.is_finite() && r.final_loss > 0.0)
             .map(|r| r.final_loss);
-        let (lo, hi) = finite.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        if lo.is_finite() { (lo, hi) } else { (1e-3, 1.0) }
+        let (lo, hi) = finite.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        if lo.is_finite() {
+            (lo, hi)
+        } else {
+            (1e-3, 1.0)
+        }
     }
 
     fn diverged_count(&self) -> usize {
@@ -174,6 +184,7 @@ pub fn draw_loss_vs_depth<DB: DrawingBackend>(
             title: "Final loss against depth",
             x_desc: "depth L (hidden layers)",
             x_format: &|x: &f64| format!("{x:.0}"),
+            x_ticks: data.depths.iter().map(|&d| d as f64).collect(),
         },
         (lo / 1.25, hi * 1.25),
         &series,
@@ -211,6 +222,13 @@ pub fn draw_loss_vs_rate<DB: DrawingBackend>(
             title: "Final loss against η0",
             x_desc: "base learning rate η0",
             x_format: &|x: &f64| format_eta(*x),
+            // Every second rate when a label per rate would crowd the axis.
+            x_ticks: data
+                .eta0s
+                .iter()
+                .step_by(data.eta0s.len().div_ceil(MAX_RATE_TICKS).max(1))
+                .copied()
+                .collect(),
         },
         (lo / 1.6, hi * 1.6),
         &series,
@@ -219,14 +237,25 @@ pub fn draw_loss_vs_rate<DB: DrawingBackend>(
 }
 
 fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if lo.is_finite() && hi > 0.0 { (lo, hi) } else { (1.0, 10.0) }
+    let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if lo.is_finite() && hi > 0.0 {
+        (lo, hi)
+    } else {
+        (1.0, 10.0)
+    }
 }
+
+/// Rate ticks on the η0 axis, at most.
+const MAX_RATE_TICKS: usize = 8;
 
 struct ChartText<'a> {
     title: &'a str,
     x_desc: &'a str,
     x_format: &'a dyn Fn(&f64) -> String,
+    /// Ticks on the x axis: the sweep's own depths or rates.
+    x_ticks: Vec<f64>,
 }
 
 fn draw_chart<DB: DrawingBackend>(
@@ -250,14 +279,18 @@ fn draw_chart<DB: DrawingBackend>(
         .margin_right(style.px(4.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(58.0))
-        .build_cartesian_2d((x_range.0..x_range.1).log_scale(), (y_lo..y_hi).log_scale())?;
+        .build_cartesian_2d(
+            (x_range.0..x_range.1)
+                .log_scale()
+                .with_key_points(text.x_ticks.clone()),
+            (y_lo..y_hi).log_scale(),
+        )?;
 
     chart
         .configure_mesh()
         .x_desc(text.x_desc)
         .y_desc("final loss")
         .x_label_formatter(text.x_format)
-        .x_labels(8)
         .y_label_formatter(&format_loss)
         .label_style(style.font(12.0))
         .axis_desc_style(style.font(13.0))
@@ -269,7 +302,10 @@ fn draw_chart<DB: DrawingBackend>(
     // The band above the finite losses, where diverged runs sit.
     if data.diverged_count() > 0 {
         let band = [(x_range.0, band_edge), (x_range.1, y_hi)];
-        chart.draw_series(std::iter::once(Rectangle::new(band, style.grid().mix(0.6).filled())))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            band,
+            style.grid().mix(0.6).filled(),
+        )))?;
     }
 
     let count = series.len();
@@ -278,25 +314,33 @@ fn draw_chart<DB: DrawingBackend>(
     for (idx, (_, points)) in series.iter().enumerate() {
         let colour = series_colour(idx, count);
         for segment in finite_segments(points) {
-            chart.draw_series(LineSeries::new(segment.iter().copied(), colour.stroke_width(line_width)))?;
-            chart.draw_series(segment.iter().map(|&p| Circle::new(p, marker, colour.filled())))?;
+            chart.draw_series(LineSeries::new(
+                segment.iter().copied(),
+                colour.stroke_width(line_width),
+            ))?;
+            chart.draw_series(
+                segment
+                    .iter()
+                    .map(|&p| Circle::new(p, marker, colour.filled())),
+            )?;
         }
         // Each curve gets its own height in the band, so crosses of
         // different curves at the same x stay apart.
         let share = (idx as f64 + 0.5) / count.max(1) as f64;
         let cross_y = band_edge * (y_hi / band_edge).powf(0.15 + 0.6 * share);
-        chart.draw_series(
-            points
-                .iter()
-                .filter(|(_, r)| r.diverged)
-                .map(|&(x, _)| Cross::new((x, cross_y), style.px(4.5), colour.stroke_width(line_width))),
-        )?;
+        chart.draw_series(points.iter().filter(|(_, r)| r.diverged).map(|&(x, _)| {
+            Cross::new((x, cross_y), style.px(4.5), colour.stroke_width(line_width))
+        }))?;
     }
 
     if mark_minima {
         let ring = style.px(8.0);
         for best in best_rates(data.results) {
-            let idx = data.depths.iter().position(|&d| d == best.depth).unwrap_or(0);
+            let idx = data
+                .depths
+                .iter()
+                .position(|&d| d == best.depth)
+                .unwrap_or(0);
             let colour = series_colour(idx, count);
             chart.draw_series(std::iter::once(Circle::new(
                 (best.grid_eta0, best.grid_loss),
@@ -340,17 +384,37 @@ fn draw_legend<DB: DrawingBackend>(
             [(left, y), (left + swatch, y)],
             colour.stroke_width(style.px(2.5)),
         ))?;
-        area.draw(&Text::new(label.as_str(), (left + swatch + style.px(5.0) as i32, y - row / 3), font.clone()))?;
+        area.draw(&Text::new(
+            label.as_str(),
+            (left + swatch + style.px(5.0) as i32, y - row / 3),
+            font.clone(),
+        ))?;
         y += row;
     }
     y += row / 2;
     let fg = style.foreground();
-    area.draw(&Cross::new((left + swatch / 2, y), style.px(4.5), fg.stroke_width(style.px(2.0))))?;
-    area.draw(&Text::new("diverged", (left + swatch + style.px(5.0) as i32, y - row / 3), font.clone()))?;
+    area.draw(&Cross::new(
+        (left + swatch / 2, y),
+        style.px(4.5),
+        fg.stroke_width(style.px(2.0)),
+    ))?;
+    area.draw(&Text::new(
+        "diverged",
+        (left + swatch + style.px(5.0) as i32, y - row / 3),
+        font.clone(),
+    ))?;
     if mark_minima {
         y += row;
-        area.draw(&Circle::new((left + swatch / 2, y), style.px(7.0), fg.stroke_width(style.px(2.0))))?;
-        area.draw(&Text::new("best η0", (left + swatch + style.px(5.0) as i32, y - row / 3), font))?;
+        area.draw(&Circle::new(
+            (left + swatch / 2, y),
+            style.px(7.0),
+            fg.stroke_width(style.px(2.0)),
+        ))?;
+        area.draw(&Text::new(
+            "best η0",
+            (left + swatch + style.px(5.0) as i32, y - row / 3),
+            font,
+        ))?;
     }
     Ok(())
 }

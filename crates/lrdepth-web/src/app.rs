@@ -63,7 +63,9 @@ pub fn start() -> Result<(), JsError> {
     view::draw_plots(&form::parse_form()?.config, &[])?;
     view::set_state("idle")?;
 
-    let run_on_load = url.iter().any(|(k, v)| k == form::RUN_ON_LOAD_KEY && v != "0");
+    let run_on_load = url
+        .iter()
+        .any(|(k, v)| k == form::RUN_ON_LOAD_KEY && v != "0");
     if run_on_load && valid {
         start_sweep(&app)?;
     }
@@ -90,7 +92,11 @@ fn validate(app: &Shared) -> Result<bool, JsError> {
 
 /// Adds an event listener that lives as long as the page and reports its
 /// errors in the page.
-fn listen(target: &web_sys::EventTarget, kind: &str, handler: impl Fn(Event) -> Result<(), JsError> + 'static) -> Result<(), JsError> {
+fn listen(
+    target: &web_sys::EventTarget,
+    kind: &str,
+    handler: impl Fn(Event) -> Result<(), JsError> + 'static,
+) -> Result<(), JsError> {
     let closure = Closure::<dyn Fn(Event)>::new(move |event: Event| {
         if let Err(error) = handler(event) {
             report_error(error);
@@ -150,7 +156,11 @@ fn redraw(app: &Shared) -> Result<(), JsError> {
 fn start_sweep(app: &Shared) -> Result<(), JsError> {
     let config = form::parse_form()?.config;
     let mut pending: Vec<RunSpec> = config.runs();
-    pending.sort_by(|a, b| config.run_flops(b.depth).total_cmp(&config.run_flops(a.depth)));
+    pending.sort_by(|a, b| {
+        config
+            .run_flops(b.depth)
+            .total_cmp(&config.run_flops(a.depth))
+    });
     let n_runs = pending.len();
     let n_workers = worker_count(n_runs);
     log::info!("sweep started: {n_runs} runs on {n_workers} workers");
@@ -182,7 +192,11 @@ fn start_sweep(app: &Shared) -> Result<(), JsError> {
     set_running_controls(true)?;
     view::set_state("running")?;
     view::show_table(&[])?;
-    view::show_progress(0, n_runs, &format!("0 / {n_runs} runs · starting {n_workers} workers"))?;
+    view::show_progress(
+        0,
+        n_runs,
+        &format!("0 / {n_runs} runs · starting {n_workers} workers"),
+    )?;
     view::draw_plots(&config, &[])?;
     dispatch(app)
 }
@@ -215,13 +229,20 @@ fn spawn_worker(app: &Shared) -> Result<PoolWorker, JsError> {
 /// Sends the next pending run to every idle, ready worker.
 fn dispatch(app: &Shared) -> Result<(), JsError> {
     let mut state = app.borrow_mut();
-    let App { sweep, workers, running, .. } = &mut *state;
+    let App {
+        sweep,
+        workers,
+        running,
+        ..
+    } = &mut *state;
     let Some(sweep) = sweep else { return Ok(()) };
     if !*running {
         return Ok(());
     }
     for slot in workers.iter_mut().filter(|w| w.ready && !w.busy) {
-        let Some(run) = sweep.pending.pop_front() else { break };
+        let Some(run) = sweep.pending.pop_front() else {
+            break;
+        };
         let message = to_js(&ToWorker::Train {
             config: sweep.config.clone(),
             run,
@@ -259,7 +280,9 @@ fn on_worker_message(app: &Shared, worker_id: u32, event: MessageEvent) -> Resul
 
 fn record_result(app: &Shared, result: RunResult) -> Result<(), JsError> {
     let mut state = app.borrow_mut();
-    let Some(sweep) = state.sweep.as_mut() else { return Ok(()) };
+    let Some(sweep) = state.sweep.as_mut() else {
+        return Ok(());
+    };
     if sweep.results.iter().any(|r| r.index == result.index) {
         return Ok(());
     }
@@ -270,10 +293,17 @@ fn record_result(app: &Shared, result: RunResult) -> Result<(), JsError> {
 
     let elapsed_s = (dom::now_ms() - sweep.started_ms) / 1000.0;
     let text = if finished {
-        format!("{done} / {} runs · finished in {elapsed_s:.1} s", sweep.n_runs)
+        format!(
+            "{done} / {} runs · finished in {elapsed_s:.1} s",
+            sweep.n_runs
+        )
     } else {
         let left = elapsed_s * (sweep.total_flops - sweep.done_flops) / sweep.done_flops.max(1.0);
-        format!("{done} / {} runs · {}", sweep.n_runs, view::format_time_left(left))
+        format!(
+            "{done} / {} runs · {}",
+            sweep.n_runs,
+            view::format_time_left(left)
+        )
     };
     view::show_progress(done, sweep.n_runs, &text)?;
     view::show_table(&sweep.results)?;
@@ -305,7 +335,11 @@ fn stop_sweep(app: &Shared, message: &str) -> Result<(), JsError> {
         state.retired.extend(workers);
         if let Some(sweep) = &state.sweep {
             let done = sweep.results.len();
-            view::show_progress(done, sweep.n_runs, &format!("{done} / {} runs · {message}", sweep.n_runs))?;
+            view::show_progress(
+                done,
+                sweep.n_runs,
+                &format!("{done} / {} runs · {message}", sweep.n_runs),
+            )?;
         }
         if !was_running {
             return Ok(());

@@ -4,7 +4,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Window};
 
 pub fn window() -> Result<Window, JsError> {
-    web_sys::window().ok_or_else(|| JsError::new("no window: the page code must run on the main thread"))
+    web_sys::window()
+        .ok_or_else(|| JsError::new("no window: the page code must run on the main thread"))
 }
 
 pub fn document() -> Result<Document, JsError> {

@@ -18,7 +18,9 @@ fn field_value(field: Field) -> Result<String, JsError> {
     } else if let Some(select) = element.dyn_ref::<HtmlSelectElement>() {
         Ok(select.value())
     } else {
-        Err(JsError::new(&format!("element #{id} is not an input or a select")))
+        Err(JsError::new(&format!(
+            "element #{id} is not an input or a select"
+        )))
     }
 }
 
@@ -48,7 +50,9 @@ pub fn read_pairs() -> Result<Vec<(&'static str, String)>, JsError> {
 /// Parses the form as it stands.
 pub fn parse_form() -> Result<ParseOutcome, JsError> {
     let pairs = read_pairs()?;
-    Ok(SweepConfig::parse(pairs.iter().map(|(k, v)| (*k, v.as_str()))))
+    Ok(SweepConfig::parse(
+        pairs.iter().map(|(k, v)| (*k, v.as_str())),
+    ))
 }
 
 /// URL query pairs of the page, decoded.
@@ -57,13 +61,16 @@ pub fn url_pairs() -> Result<Vec<(String, String)>, JsError> {
         .location()
         .search()
         .map_err(|e| dom::js_error("could not read the URL", e))?;
-    let params = UrlSearchParams::new_with_str(&search).map_err(|e| dom::js_error("could not parse the URL", e))?;
+    let params = UrlSearchParams::new_with_str(&search)
+        .map_err(|e| dom::js_error("could not parse the URL", e))?;
     let mut pairs = Vec::new();
     let entries = js_sys::try_iter(&params)
         .map_err(|e| dom::js_error("could not read the URL parameters", e))?
         .ok_or_else(|| JsError::new("URL parameters are not iterable"))?;
     for entry in entries {
-        let entry = js_sys::Array::from(&entry.map_err(|e| dom::js_error("could not read a URL parameter", e))?);
+        let entry = js_sys::Array::from(
+            &entry.map_err(|e| dom::js_error("could not read a URL parameter", e))?,
+        );
         let key = entry.get(0).as_string().unwrap_or_default();
         let value = entry.get(1).as_string().unwrap_or_default();
         pairs.push((key, value));
@@ -107,12 +114,24 @@ pub fn show_errors(errors: &[ConfigError]) -> Result<Option<String>, JsError> {
     if errors.is_empty() {
         return Ok(None);
     }
-    let invalid: Vec<&str> = errors.iter().filter_map(|e| e.field()).map(|f| f.label()).collect();
+    let invalid: Vec<&str> = errors
+        .iter()
+        .filter_map(|e| e.field())
+        .map(|f| f.label())
+        .collect();
     let mut reasons = Vec::new();
     if !invalid.is_empty() {
-        reasons.push(format!("Run is disabled until these fields are fixed: {}.", invalid.join(", ")));
+        reasons.push(format!(
+            "Run is disabled until these fields are fixed: {}.",
+            invalid.join(", ")
+        ));
     }
-    reasons.extend(errors.iter().filter(|e| e.field().is_none()).map(|e| format!("Run is disabled: {e}.")));
+    reasons.extend(
+        errors
+            .iter()
+            .filter(|e| e.field().is_none())
+            .map(|e| format!("Run is disabled: {e}.")),
+    );
     Ok(Some(reasons.join(" ")))
 }
 
@@ -124,10 +143,15 @@ pub fn write_url(config: &SweepConfig) -> Result<(), JsError> {
     }
     let query = String::from(params.to_string());
     let window = dom::window()?;
-    let path = window.location().pathname().map_err(|e| dom::js_error("could not read the URL", e))?;
+    let path = window
+        .location()
+        .pathname()
+        .map_err(|e| dom::js_error("could not read the URL", e))?;
     window
         .history()
-        .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?{query}"))))
+        .and_then(|h| {
+            h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?{query}")))
+        })
         .map_err(|e| dom::js_error("could not update the URL", e))
 }
 

@@ -45,7 +45,8 @@ fn loader_url() -> Result<String, JsError> {
     options.set_type("text/javascript");
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|e| dom::js_error("could not build the worker script", e))?;
-    Url::create_object_url_with_blob(&blob).map_err(|e| dom::js_error("could not build the worker URL", e))
+    Url::create_object_url_with_blob(&blob)
+        .map_err(|e| dom::js_error("could not build the worker URL", e))
 }
 
 /// One worker and the handlers that must live as long as it does.
@@ -70,7 +71,8 @@ impl PoolWorker {
         id: u32,
     ) -> Result<Self, JsError> {
         let url = loader_url()?;
-        let worker = Worker::new(&url).map_err(|e| dom::js_error("could not start a training worker", e))?;
+        let worker =
+            Worker::new(&url).map_err(|e| dom::js_error("could not start a training worker", e))?;
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(on_message);
         let on_error = Closure::<dyn Fn(ErrorEvent)>::new(on_error);
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

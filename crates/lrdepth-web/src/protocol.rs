@@ -24,9 +24,13 @@ pub enum ToWorker {
 pub enum FromWorker {
     /// The worker's wasm is loaded and it listens for messages.
     Ready,
-    Finished { result: RunResult },
+    Finished {
+        result: RunResult,
+    },
     /// The message could not be read or the worker panicked.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 /// Converts a message to a JS value: plain objects, numbers (never BigInt),
@@ -72,7 +76,9 @@ impl WorkerState {
             };
         }
         let same_data = |cached: &SweepConfig| {
-            cached.task == config.task && cached.samples == config.samples && cached.seed == config.seed
+            cached.task == config.task
+                && cached.samples == config.samples
+                && cached.seed == config.seed
         };
         let data = match &self.cached {
             Some((cached, data)) if same_data(cached) => data,

@@ -94,10 +94,16 @@ fn prefers_dark() -> bool {
 /// Sizes the canvas backing store to its CSS size times the device pixel
 /// ratio, because plotters-canvas draws in backing-store pixels.
 fn fit_canvas(canvas: &HtmlCanvasElement) -> f64 {
-    let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let ratio = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
     let css_width = canvas.get_bounding_client_rect().width().max(200.0);
     let css_height = css_width * PLOT_ASPECT;
-    let (width, height) = ((css_width * ratio).round() as u32, (css_height * ratio).round() as u32);
+    let (width, height) = (
+        (css_width * ratio).round() as u32,
+        (css_height * ratio).round() as u32,
+    );
     if canvas.width() != width || canvas.height() != height {
         canvas.set_width(width);
         canvas.set_height(height);
@@ -114,10 +120,24 @@ pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsE
         eta0s: &eta0s,
     };
     let dark = prefers_dark();
-    type Draw = fn(&DrawingArea<CanvasBackend, plotters::coord::Shift>, &PlotData, &Style) -> Result<(), DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
+    type Draw =
+        fn(
+            &DrawingArea<CanvasBackend, plotters::coord::Shift>,
+            &PlotData,
+            &Style,
+        )
+            -> Result<(), DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
     let plots: [(&str, Draw, String); 2] = [
-        (DEPTH_PLOT_ID, draw_loss_vs_depth, summary("Final loss against depth", config, results)),
-        (RATE_PLOT_ID, draw_loss_vs_rate, summary("Final loss against η0", config, results)),
+        (
+            DEPTH_PLOT_ID,
+            draw_loss_vs_depth,
+            summary("Final loss against depth", config, results),
+        ),
+        (
+            RATE_PLOT_ID,
+            draw_loss_vs_rate,
+            summary("Final loss against η0", config, results),
+        ),
     ];
     for (id, draw, label) in plots {
         let canvas: HtmlCanvasElement = by_id(id)?;
@@ -132,7 +152,9 @@ pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsE
             .get_attribute("data-draws")
             .and_then(|d| d.parse().ok())
             .unwrap_or(0);
-        canvas.set_attribute("data-draws", &(draws + 1).to_string()).ok();
+        canvas
+            .set_attribute("data-draws", &(draws + 1).to_string())
+            .ok();
     }
     Ok(())
 }
@@ -152,7 +174,11 @@ pub fn summary(title: &str, config: &SweepConfig, results: &[RunResult]) -> Stri
     format!(
         "{title}, {} of {total} runs finished, {diverged} diverged. Best η0 by depth: {}.",
         results.len(),
-        if best.is_empty() { "none".to_string() } else { best.join("; ") }
+        if best.is_empty() {
+            "none".to_string()
+        } else {
+            best.join("; ")
+        }
     )
 }
 

@@ -16,7 +16,13 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn small_config() -> SweepConfig {
-    let pairs = [("eta0", "0.1, 100"), ("depths", "1, 3"), ("width", "8"), ("steps", "20"), ("samples", "16")];
+    let pairs = [
+        ("eta0", "0.1, 100"),
+        ("depths", "1, 3"),
+        ("width", "8"),
+        ("steps", "20"),
+        ("samples", "16"),
+    ];
     let outcome = SweepConfig::parse(pairs);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     outcome.config
@@ -65,7 +71,11 @@ fn worker_matches_native_training() {
 #[wasm_bindgen_test]
 fn diverged_loss_survives_the_protocol() {
     let config = small_config();
-    let run = *config.runs().iter().find(|r| r.eta0 == 100.0).expect("η0 100 is in the sweep");
+    let run = *config
+        .runs()
+        .iter()
+        .find(|r| r.eta0 == 100.0)
+        .expect("η0 100 is in the sweep");
     match train(&mut WorkerState::default(), &config, run) {
         FromWorker::Finished { result } => {
             assert!(result.diverged, "η0 100 should diverge: {result:?}");
@@ -82,7 +92,10 @@ fn worker_rejects_out_of_bounds_config() {
     let run = config.runs()[0];
     match train(&mut WorkerState::default(), &config, run) {
         FromWorker::Failed { message } => {
-            assert!(message.contains("width: 100000 is outside the allowed range 4 to 256"), "{message}")
+            assert!(
+                message.contains("width: 100000 is outside the allowed range 4 to 256"),
+                "{message}"
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -97,7 +110,9 @@ fn worker_rejects_foreign_run() {
         eta0: 0.1,
     };
     match train(&mut WorkerState::default(), &config, run) {
-        FromWorker::Failed { message } => assert!(message.contains("not part of the sweep"), "{message}"),
+        FromWorker::Failed { message } => {
+            assert!(message.contains("not part of the sweep"), "{message}")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -105,10 +120,17 @@ fn worker_rejects_foreign_run() {
 #[wasm_bindgen_test]
 fn worker_rejects_garbage() {
     let mut state = WorkerState::default();
-    for garbage in [JsValue::from_str("train"), JsValue::NULL, js_sys::Object::new().into()] {
-        let reply: FromWorker = from_js(state.handle_js(garbage).expect("the reply encodes")).expect("decodes");
+    for garbage in [
+        JsValue::from_str("train"),
+        JsValue::NULL,
+        js_sys::Object::new().into(),
+    ] {
+        let reply: FromWorker =
+            from_js(state.handle_js(garbage).expect("the reply encodes")).expect("decodes");
         match reply {
-            FromWorker::Failed { message } => assert!(message.contains("could not be decoded"), "{message}"),
+            FromWorker::Failed { message } => {
+                assert!(message.contains("could not be decoded"), "{message}")
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -125,9 +147,14 @@ fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
 
 /// Counts the distinct colours of the canvas, sampled on a coarse grid.
 fn distinct_colours(canvas: &HtmlCanvasElement) -> usize {
-    let context: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let context: CanvasRenderingContext2d =
+        canvas.get_context("2d").unwrap().unwrap().unchecked_into();
     let (w, h) = (canvas.width(), canvas.height());
-    let pixels = context.get_image_data(0.0, 0.0, w as f64, h as f64).unwrap().data().0;
+    let pixels = context
+        .get_image_data(0.0, 0.0, w as f64, h as f64)
+        .unwrap()
+        .data()
+        .0;
     let mut colours: Vec<[u8; 4]> = pixels
         .chunks_exact(4)
         .step_by(7)
@@ -152,14 +179,24 @@ fn plots_draw_into_canvas() {
         let style = Style { scale: 2.0, dark };
         let depth_canvas = canvas(800, 540);
         assert_eq!(distinct_colours(&depth_canvas), 1, "a new canvas is blank");
-        let root = CanvasBackend::with_canvas_object(depth_canvas.clone()).unwrap().into_drawing_area();
+        let root = CanvasBackend::with_canvas_object(depth_canvas.clone())
+            .unwrap()
+            .into_drawing_area();
         draw_loss_vs_depth(&root, &data, &style).expect("plot 1 draws");
-        assert!(distinct_colours(&depth_canvas) > 10, "plot 1 left the canvas nearly blank");
+        assert!(
+            distinct_colours(&depth_canvas) > 10,
+            "plot 1 left the canvas nearly blank"
+        );
 
         let rate_canvas = canvas(800, 540);
-        let root = CanvasBackend::with_canvas_object(rate_canvas.clone()).unwrap().into_drawing_area();
+        let root = CanvasBackend::with_canvas_object(rate_canvas.clone())
+            .unwrap()
+            .into_drawing_area();
         draw_loss_vs_rate(&root, &data, &style).expect("plot 2 draws");
-        assert!(distinct_colours(&rate_canvas) > 10, "plot 2 left the canvas nearly blank");
+        assert!(
+            distinct_colours(&rate_canvas) > 10,
+            "plot 2 left the canvas nearly blank"
+        );
     }
 }
 
@@ -173,7 +210,9 @@ fn empty_plots_draw() {
         eta0s: &eta0s,
     };
     let target = canvas(400, 270);
-    let root = CanvasBackend::with_canvas_object(target.clone()).unwrap().into_drawing_area();
+    let root = CanvasBackend::with_canvas_object(target.clone())
+        .unwrap()
+        .into_drawing_area();
     draw_loss_vs_depth(&root, &data, &Style::default()).expect("an empty plot draws");
     assert!(distinct_colours(&target) > 2);
 }

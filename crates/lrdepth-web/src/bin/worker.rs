@@ -13,7 +13,9 @@ fn scope() -> DedicatedWorkerGlobalScope {
 
 /// Posts a message to the page; a failure to post can only be logged.
 fn post(reply: &FromWorker) {
-    let sent = to_js(reply).map_err(JsValue::from).and_then(|value| scope().post_message(&value));
+    let sent = to_js(reply)
+        .map_err(JsValue::from)
+        .and_then(|value| scope().post_message(&value));
     if let Err(error) = sent {
         web_sys::console::error_2(&"worker could not post a message:".into(), &error);
     }
