@@ -133,7 +133,7 @@ fn parabola_vertex(xs: [f64; 3], ys: [f64; 3]) -> Option<f64> {
     let d1 = (ys[1] - ys[0]) / (xs[1] - xs[0]);
     let d2 = (ys[2] - ys[1]) / (xs[2] - xs[1]);
     let curvature = (d2 - d1) / (xs[2] - xs[0]);
-    if !(curvature > 0.0) {
+    if curvature.is_nan() || curvature <= 0.0 {
         return None;
     }
     // y = y0 + d1 (x - x0) + c (x - x0)(x - x1); dy/dx = 0 at the vertex.

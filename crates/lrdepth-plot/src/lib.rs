@@ -118,6 +118,9 @@ impl PlotData<'_> {
 /// where diverged runs are drawn. Returns (axis range, lower edge of the band).
 fn loss_axis(data: &PlotData) -> ((f64, f64), f64) {
     let (lo, hi) = data.loss_range();
+    // Span at least a decade below the band, so that the axis always has
+    // labelled ticks near the data.
+    let lo = lo.min(hi / 10.0);
     ((lo / 2.0, hi * 6.0), hi * 1.8)
 }
 

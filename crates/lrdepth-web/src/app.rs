@@ -163,7 +163,7 @@ fn start_sweep(app: &Shared) -> Result<(), JsError> {
     });
     let n_runs = pending.len();
     let n_workers = worker_count(n_runs);
-    log::info!("sweep started: {n_runs} runs on {n_workers} workers");
+    log::info!("sweep started: runs {n_runs}, workers {n_workers}");
 
     {
         let mut state = app.borrow_mut();
@@ -309,7 +309,7 @@ fn record_result(app: &Shared, result: RunResult) -> Result<(), JsError> {
     view::show_table(&sweep.results)?;
     view::draw_plots(&sweep.config, &sweep.results)?;
     if finished {
-        log::info!("sweep finished: {done} runs in {elapsed_s:.2} s");
+        log::info!("sweep finished: runs {done}, time {elapsed_s:.2} s");
         state.running = false;
         drop(state);
         set_running_controls(false)?;

@@ -1,0 +1,12 @@
+//! End-to-end tests of the page: trunk builds it once per test run, a
+//! loopback server serves it, and headless Chromium runs it through
+//! chromedriver.
+//!
+//! Needs trunk, wasm-bindgen-cli at the Cargo.lock version of wasm-bindgen,
+//! chromium and chromedriver; `scripts/setup.sh` installs them. Screenshots
+//! and chromedriver logs go to `target/e2e`.
+
+mod default_sweep;
+mod fixture;
+mod sweep;
+mod url_settings;
