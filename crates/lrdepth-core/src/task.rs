@@ -18,7 +18,7 @@ const SPIRAL_NOISE: f64 = 0.03;
 /// RNG streams, so that data and weights never share random numbers.
 pub(crate) const DATA_STREAM: u64 = 1;
 
-/// What the networks learn.
+/// Training task of a sweep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Task {

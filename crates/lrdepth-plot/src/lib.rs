@@ -81,7 +81,7 @@ pub fn series_colour(idx: usize, count: usize) -> RGBColor {
     ViridisRGB::get_color(t)
 }
 
-/// What the plots show: the finished runs and the grid they belong to.
+/// Input of the plots: the finished runs and the sweep grid they belong to.
 #[derive(Clone, Copy, Debug)]
 pub struct PlotData<'a> {
     pub results: &'a [RunResult],

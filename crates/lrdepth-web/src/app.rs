@@ -43,7 +43,7 @@ struct App {
 }
 
 /// Starts the page: fills the form from the URL, wires the controls and
-/// starts a sweep at once when the URL asks for it.
+/// starts a sweep at once when the URL requests it.
 pub fn start() -> Result<(), JsError> {
     let app: Shared = Rc::new(RefCell::new(App::default()));
     let url = form::url_pairs()?;
@@ -373,9 +373,10 @@ fn next_worker_id() -> u32 {
 /// Shows an error in the status line and the console, keeping the page usable.
 pub fn report_error(error: JsError) {
     let value = JsValue::from(error);
-    let text = js_sys::Error::try_from(value.clone())
+    let text = value
+        .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
-        .unwrap_or_else(|_| format!("{value:?}"));
+        .unwrap_or_else(|| format!("{value:?}"));
     web_sys::console::error_1(&value);
     let _ = dom::set_text("progress-text", &format!("Error: {text}"));
 }

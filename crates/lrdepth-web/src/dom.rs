@@ -30,9 +30,9 @@ pub fn set_text(id: &str, text: &str) -> Result<(), JsError> {
 
 /// Converts a JS exception into a `JsError` with its message.
 pub fn js_error(context: &str, error: JsValue) -> JsError {
-    let detail = js_sys::Error::try_from(error.clone())
+    let detail = error
+        .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
-        .ok()
         .or_else(|| error.as_string())
         .unwrap_or_else(|| format!("{error:?}"));
     JsError::new(&format!("{context}: {detail}"))

@@ -47,7 +47,7 @@ pub fn read_pairs() -> Result<Vec<(&'static str, String)>, JsError> {
         .collect()
 }
 
-/// Parses the form as it stands.
+/// Parses the current values of the form.
 pub fn parse_form() -> Result<ParseOutcome, JsError> {
     let pairs = read_pairs()?;
     Ok(SweepConfig::parse(

@@ -6,7 +6,7 @@ use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
 use crate::dom;
 
-/// Workers at most, whatever the machine reports: each holds its own copy
+/// Workers at most, whatever the machine reports, because each keeps its own copy
 /// of the wasm module and of the data.
 pub const MAX_WORKERS: usize = 4;
 

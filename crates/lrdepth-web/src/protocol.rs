@@ -58,7 +58,7 @@ impl WorkerState {
     /// Handles one page message and returns the reply.
     ///
     /// The config is validated again here, because a worker must never train
-    /// a sweep that the bounds reject, whoever sent it.
+    /// a sweep that the bounds reject, from any sender.
     pub fn handle(&mut self, message: ToWorker) -> FromWorker {
         let ToWorker::Train { config, run } = message;
         let errors = revalidate(&config);

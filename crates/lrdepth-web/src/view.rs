@@ -1,5 +1,5 @@
-//! What the page shows of a sweep: the progress bar, the results table and
-//! the two plots.
+//! Display of a sweep: the progress bar, the results table and the two
+//! plots.
 
 use lrdepth_core::{RunResult, SweepConfig, best_rates};
 use lrdepth_plot::{PlotData, Style, draw_loss_vs_depth, draw_loss_vs_rate};

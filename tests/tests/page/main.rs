@@ -8,5 +8,6 @@
 
 mod default_sweep;
 mod fixture;
+mod stop;
 mod sweep;
 mod url_settings;
