@@ -323,6 +323,7 @@ mod tests {
                 mlp.backward();
                 let analytic: Vec<Array2<f64>> = mlp.grads().to_vec();
                 let h = 1e-6;
+                #[allow(clippy::needless_range_loop)] // `k` also indexes the weights
                 for k in 0..=depth {
                     let (rows, cols) = mlp.weights()[k].dim();
                     for i in 0..rows {

@@ -1,6 +1,9 @@
 //! The page's default sweep, started from the URL: the depth effect must be
 //! visible in the page's own table, and the test reports how long it took.
 
+// The measured time is this test's output, read with --nocapture.
+#![allow(clippy::print_stdout)]
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
