@@ -40,7 +40,14 @@ struct App {
     running: bool,
     workers: Vec<PoolWorker>,
     retired: Vec<PoolWorker>,
+    /// Counts sweeps, so a start-up check can tell whether its sweep is still on.
+    sweep_number: u32,
 }
+
+/// Time the workers have to load their wasm and report ready, in
+/// milliseconds. A worker whose module fails to compile rejects a promise
+/// and fires no error event, so without this check the page would wait forever.
+const WORKER_START_TIMEOUT_MS: i32 = 20_000;
 
 /// Starts the page: fills the form from the URL, wires the controls and
 /// starts a sweep at once when the URL requests it.
@@ -178,6 +185,7 @@ fn start_sweep(app: &Shared) -> Result<(), JsError> {
             started_ms: dom::now_ms(),
         });
         state.running = true;
+        state.sweep_number += 1;
         if state.workers.len() > n_workers {
             let extra = state.workers.split_off(n_workers);
             state.retired.extend(extra);
@@ -189,6 +197,7 @@ fn start_sweep(app: &Shared) -> Result<(), JsError> {
         app.borrow_mut().workers.push(worker);
     }
 
+    watch_worker_start(app)?;
     set_running_controls(true)?;
     view::set_state("running")?;
     view::show_table(&[])?;
@@ -224,6 +233,37 @@ fn spawn_worker(app: &Shared) -> Result<PoolWorker, JsError> {
         id,
     )?;
     Ok(worker)
+}
+
+/// Stops the sweep if no worker has reported ready in time.
+fn watch_worker_start(app: &Shared) -> Result<(), JsError> {
+    let sweep_number = app.borrow().sweep_number;
+    let app = app.clone();
+    let check = Closure::once_into_js(move || {
+        let stalled = {
+            let state = app.borrow();
+            state.running
+                && state.sweep_number == sweep_number
+                && !state.workers.iter().any(|w| w.ready)
+        };
+        if stalled {
+            let message = format!(
+                "The training workers did not start within {} s: the browser may lack WebAssembly SIMD \
+                 (Chrome 91, Firefox 89, Safari 16.4 or newer) or the worker files failed to load",
+                WORKER_START_TIMEOUT_MS / 1000
+            );
+            if let Err(error) = stop_sweep(&app, &message) {
+                report_error(error);
+            }
+        }
+    });
+    dom::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            check.unchecked_ref(),
+            WORKER_START_TIMEOUT_MS,
+        )
+        .map_err(|e| dom::js_error("could not schedule the worker start-up check", e))?;
+    Ok(())
 }
 
 /// Sends the next pending run to every idle, ready worker.
