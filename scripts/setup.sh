@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs what building and testing the page needs, skipping what is
-# already there: the wasm32 target, trunk, wasm-bindgen-cli at the version in
-# Cargo.lock, and Chromium with chromedriver. Run it, or source it to also
-# get ~/.cargo/bin on PATH in the calling shell.
+# Installs what building the page and running the tests need, skipping what
+# is already there: the wasm32 target, trunk, wasm-bindgen-cli at the version
+# in Cargo.lock, Chromium with chromedriver, and numpy. Run it, or source it
+# to also get ~/.cargo/bin on PATH in the calling shell.
 set -euo pipefail
 
 lrdepth_setup() {
@@ -62,6 +62,19 @@ lrdepth_setup() {
         fi
         $sudo apt-get update
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium chromium-driver
+    fi
+
+    # crates/lrdepth-core/tests/numpy_check.rs runs tests/numpy/check_mlp.py,
+    # which needs python3 with numpy.
+    if ! command -v python3 >/dev/null; then
+        echo "setup: python3 not found. Install Python 3, which the NumPy check of the core needs." >&2
+        return 1
+    fi
+    if python3 -c "import numpy" 2>/dev/null; then
+        echo "setup: numpy already installed"
+    else
+        echo "setup: installing numpy with pip"
+        python3 -m pip install --quiet numpy
     fi
 }
 

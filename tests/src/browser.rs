@@ -72,6 +72,12 @@ impl Browser {
     /// The environment variables CHROMEDRIVER and CHROME override the paths
     /// of chromedriver and Chromium.
     pub async fn start(name: &str) -> Browser {
+        Browser::start_with_args(name, &[]).await
+    }
+
+    /// Starts a browser as [`Browser::start`] does, with `extra_args` passed
+    /// to Chromium after its default flags, such as `--force-device-scale-factor=2`.
+    pub async fn start_with_args(name: &str, extra_args: &[&str]) -> Browser {
         let driver_path = env_path("CHROMEDRIVER", DEFAULT_CHROMEDRIVER);
         let chrome_path = env_path("CHROME", DEFAULT_CHROME);
         let log_path = crate::artifacts_dir().join(format!("{name}-chromedriver.log"));
@@ -115,7 +121,7 @@ impl Browser {
             .prefix("lrdepth-chromium-")
             .tempdir()
             .expect("failed to create a temporary Chromium profile folder");
-        let capabilities = capabilities(&chrome_path, profile.path());
+        let capabilities = capabilities(&chrome_path, profile.path(), extra_args);
         let driver_url = format!("http://{}:{driver_port}", Ipv4Addr::LOCALHOST);
         let connected = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
@@ -214,7 +220,7 @@ impl Browser {
 
     /// Resizes the window and waits until the page has laid out and painted
     /// at the new size, which takes two animation frames.
-    async fn set_window_size(&self, width: u64, height: u64) {
+    pub async fn set_window_size(&self, width: u64, height: u64) {
         let (width, height) = (width as u32, height as u32);
         self.client
             .set_window_size(width, height)
@@ -298,9 +304,10 @@ fn env_path(name: &str, default: &str) -> PathBuf {
     PathBuf::from(std::env::var_os(name).unwrap_or_else(|| OsString::from(default)))
 }
 
-fn capabilities(chrome_path: &Path, profile: &Path) -> Capabilities {
+fn capabilities(chrome_path: &Path, profile: &Path, extra_args: &[&str]) -> Capabilities {
     let mut args: Vec<String> = CHROME_ARGS.iter().map(|arg| arg.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend(extra_args.iter().map(|arg| arg.to_string()));
     let capabilities = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {

@@ -3,6 +3,7 @@
 //! `#<field>-error` outputs, `#run`, `#run-reason`, the results table and the
 //! two plot canvases.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use lrdepth_tests::{Browser, LogEntry, StaticServer, built_page};
@@ -36,6 +37,24 @@ pub struct Status {
     pub progress: String,
 }
 
+/// Backing-store and layout size of a plot canvas.
+#[derive(Debug)]
+pub struct CanvasSize {
+    /// `canvas.width`, in device pixels.
+    pub width: u64,
+    /// `canvas.height`, in device pixels.
+    pub height: u64,
+    /// Width from `getBoundingClientRect`, in CSS pixels.
+    pub css_width: f64,
+    /// Height from `getBoundingClientRect`, in CSS pixels.
+    pub css_height: f64,
+    /// `window.devicePixelRatio`.
+    pub device_pixel_ratio: f64,
+    /// The `data-draws` attribute, which the page increments on every draw.
+    /// `None` if it is missing or not an integer.
+    pub draws: Option<u64>,
+}
+
 /// Pixels and label of a plot canvas.
 #[derive(Debug)]
 pub struct CanvasDrawing {
@@ -61,9 +80,20 @@ impl Page {
     ///
     /// `name` names the chromedriver log in `target/e2e`.
     pub async fn open(name: &str, path_and_query: &str) -> Page {
+        Page::open_with(name, path_and_query, built_page(), &[]).await
+    }
+
+    /// Opens the page as [`Page::open`] does, but serves the folder `root`
+    /// in place of the built page and passes `chrome_args` to Chromium.
+    pub async fn open_with(
+        name: &str,
+        path_and_query: &str,
+        root: &Path,
+        chrome_args: &[&str],
+    ) -> Page {
         let slot = BROWSER_SLOT.lock().await;
-        let server = StaticServer::start(built_page());
-        let browser = Browser::start(name).await;
+        let server = StaticServer::start(root);
+        let browser = Browser::start_with_args(name, chrome_args).await;
         let page = Page {
             browser,
             server,
@@ -291,6 +321,35 @@ impl Page {
             height: value["height"].as_u64().unwrap_or_default(),
             colours: value["colours"].as_u64().unwrap_or_default(),
             aria_label: value["label"].as_str().unwrap_or_default().to_string(),
+        }
+    }
+
+    /// Reads the backing-store size, layout size and draw count of the canvas `#id`.
+    pub async fn canvas_size(&self, id: &str) -> CanvasSize {
+        let script = r#"
+            const canvas = document.getElementById(arguments[0]);
+            if (!(canvas instanceof HTMLCanvasElement)) return { error: 'no canvas with this id' };
+            const rect = canvas.getBoundingClientRect();
+            return {
+                width: canvas.width,
+                height: canvas.height,
+                cssWidth: rect.width,
+                cssHeight: rect.height,
+                ratio: window.devicePixelRatio,
+                draws: canvas.getAttribute('data-draws'),
+            };
+        "#;
+        let value = self.browser.execute(script, vec![json!(id)]).await;
+        if let Some(error) = value["error"].as_str() {
+            panic!("failed to read canvas #{id}: {error}");
+        }
+        CanvasSize {
+            width: value["width"].as_u64().unwrap_or_default(),
+            height: value["height"].as_u64().unwrap_or_default(),
+            css_width: value["cssWidth"].as_f64().unwrap_or_default(),
+            css_height: value["cssHeight"].as_f64().unwrap_or_default(),
+            device_pixel_ratio: value["ratio"].as_f64().unwrap_or_default(),
+            draws: value["draws"].as_str().and_then(|text| text.parse().ok()),
         }
     }
 

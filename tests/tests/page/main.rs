@@ -8,6 +8,9 @@
 
 mod default_sweep;
 mod fixture;
+mod hidpi;
+mod resize;
 mod stop;
 mod sweep;
 mod url_settings;
+mod worker_failure;
