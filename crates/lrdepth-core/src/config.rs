@@ -20,6 +20,8 @@ pub mod bounds {
     pub const REFERENCE_DEPTH: (usize, usize) = (1, 64);
     pub const ETA0: (f64, f64) = (1e-6, 1e3);
     pub const SEED: (u64, u64) = (0, u32::MAX as u64);
+    /// Seeds per sweep: each repeats every run with its own data and weights.
+    pub const SEEDS: (usize, usize) = (1, 8);
     /// Number of η0 values.
     pub const ETA0_COUNT: (usize, usize) = (1, 16);
     /// Number of depths.
@@ -44,10 +46,11 @@ pub enum Field {
     Parametrization,
     ReferenceDepth,
     Seed,
+    Seeds,
 }
 
 impl Field {
-    pub const ALL: [Field; 9] = [
+    pub const ALL: [Field; 10] = [
         Field::Eta0,
         Field::Depths,
         Field::Width,
@@ -57,6 +60,7 @@ impl Field {
         Field::Parametrization,
         Field::ReferenceDepth,
         Field::Seed,
+        Field::Seeds,
     ];
 
     /// Key in URLs and id stem of the form field.
@@ -71,6 +75,7 @@ impl Field {
             Field::Parametrization => "param",
             Field::ReferenceDepth => "lref",
             Field::Seed => "seed",
+            Field::Seeds => "seeds",
         }
     }
 
@@ -90,6 +95,7 @@ impl Field {
             Field::Parametrization => "parametrization",
             Field::ReferenceDepth => "L_ref",
             Field::Seed => "seed",
+            Field::Seeds => "seeds",
         }
     }
 }
@@ -221,8 +227,10 @@ pub struct SweepConfig {
     pub parametrization: Parametrization,
     /// Depth at which η0 is the plain rate under the depth rule.
     pub reference_depth: usize,
-    /// Seed of the data and of the initial weights.
+    /// Seed of the data and of the initial weights of the first repeat.
     pub seed: u64,
+    /// Repeats of the sweep, with seeds `seed`, `seed + 1`, and so on.
+    pub seeds: usize,
 }
 
 impl Default for SweepConfig {
@@ -242,6 +250,7 @@ impl Default for SweepConfig {
             parametrization: Parametrization::Mup,
             reference_depth: 4,
             seed: 0,
+            seeds: 1,
         }
     }
 }
@@ -422,6 +431,7 @@ impl SweepConfig {
                 let (min, max) = bounds::SEED;
                 self.seed = parse_integer(field, text, (min as usize, max as usize))? as u64
             }
+            Field::Seeds => self.seeds = parse_integer(field, text, bounds::SEEDS)?,
             Field::Task => self.task = parse_choice(field, text, &Task::ALL, Task::key)?,
             Field::Parametrization => {
                 self.parametrization =
@@ -446,6 +456,7 @@ impl SweepConfig {
             Field::Parametrization => self.parametrization.key().to_string(),
             Field::ReferenceDepth => self.reference_depth.to_string(),
             Field::Seed => self.seed.to_string(),
+            Field::Seeds => self.seeds.to_string(),
         }
     }
 
@@ -469,7 +480,7 @@ impl SweepConfig {
     /// Floating-point operations of the whole sweep, at most (diverged runs stop early).
     pub fn sweep_flops(&self) -> f64 {
         let per_rate: f64 = self.depths.iter().map(|&d| self.run_flops(d)).sum();
-        per_rate * self.eta0.values().len() as f64
+        per_rate * self.eta0.values().len() as f64 * self.seeds as f64
     }
 
     /// Bytes that one run of `depth` holds: weights and gradients, and
@@ -583,6 +594,10 @@ mod tests {
             (
                 &[("lref", "65")],
                 "L_ref: 65 is outside the allowed range 1 to 64",
+            ),
+            (
+                &[("seeds", "0")],
+                "seeds: 0 is outside the allowed range 1 to 8",
             ),
             (
                 &[("seed", "4294967296")],

@@ -4,6 +4,7 @@
 //! This crate has no browser dependency: the page, its worker and native
 //! programs all train through it.
 
+pub mod analysis;
 pub mod config;
 pub mod mlp;
 pub mod param;

@@ -12,60 +12,77 @@ use crate::train::{RunResult, TrainSettings, train_run};
 pub struct RunSpec {
     /// Position in [`SweepConfig::runs`].
     pub index: usize,
+    /// Seed of the run's data and initial weights.
+    pub seed: u64,
     pub depth: usize,
     pub eta0: f64,
 }
 
 impl SweepConfig {
-    /// Lists the runs, depth-major, η0 increasing within a depth.
+    /// Returns the seeds of the sweep's repeats.
+    pub fn seed_list(&self) -> Vec<u64> {
+        (0..self.seeds as u64)
+            .map(|offset| self.seed + offset)
+            .collect()
+    }
+
+    /// Lists the runs: seed-major, then depth, then η0 increasing.
     pub fn runs(&self) -> Vec<RunSpec> {
         let rates = self.eta0.values();
-        let mut runs = Vec::with_capacity(self.depths.len() * rates.len());
-        for &depth in &self.depths {
-            for &eta0 in &rates {
-                runs.push(RunSpec {
-                    index: runs.len(),
-                    depth,
-                    eta0,
-                });
+        let mut runs = Vec::with_capacity(self.seeds * self.depths.len() * rates.len());
+        for seed in self.seed_list() {
+            for &depth in &self.depths {
+                for &eta0 in &rates {
+                    runs.push(RunSpec {
+                        index: runs.len(),
+                        seed,
+                        depth,
+                        eta0,
+                    });
+                }
             }
         }
         runs
     }
 
-    /// Generates the data set that every run of the sweep shares.
-    pub fn dataset(&self) -> Dataset {
-        self.task.generate(self.samples, self.seed)
+    /// Generates the data set that every run of one seed shares.
+    pub fn dataset(&self, seed: u64) -> Dataset {
+        self.task.generate(self.samples, seed)
     }
 
-    pub fn train_settings(&self) -> TrainSettings {
+    pub fn train_settings(&self, seed: u64) -> TrainSettings {
         TrainSettings {
             parametrization: self.parametrization,
             width: self.width,
             steps: self.steps,
             reference_depth: self.reference_depth,
-            seed: self.seed,
+            seed,
         }
     }
 
-    /// Trains one run of the sweep on `data` (from [`SweepConfig::dataset`]).
+    /// Trains one run of the sweep on `data`, which must be
+    /// [`SweepConfig::dataset`] of the run's seed.
     pub fn train(&self, data: &Dataset, run: RunSpec) -> RunResult {
-        train_run(&self.train_settings(), data, run.index, run.depth, run.eta0)
+        let settings = self.train_settings(run.seed);
+        train_run(&settings, data, run.index, run.depth, run.eta0)
     }
 
     /// Runs every run in turn on this thread.
     pub fn run_all(&self) -> Vec<RunResult> {
-        let data = self.dataset();
-        self.runs()
-            .into_iter()
-            .map(|run| self.train(&data, run))
-            .collect()
+        let mut results = Vec::new();
+        for seed in self.seed_list() {
+            let data = self.dataset(seed);
+            let runs = self.runs().into_iter().filter(|r| r.seed == seed);
+            results.extend(runs.map(|run| self.train(&data, run)));
+        }
+        results
     }
 }
 
 /// The best base rate of one depth.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BestRate {
+    pub seed: u64,
     pub depth: usize,
     /// η0 at the grid minimum of the final loss.
     pub grid_eta0: f64,
@@ -76,25 +93,28 @@ pub struct BestRate {
     pub refined_eta0: f64,
 }
 
-/// Finds the best base rate of each depth in `results`, ignoring diverged runs.
+/// Finds the best base rate of each seed and depth in `results`, ignoring
+/// diverged runs, ordered by seed then depth.
 ///
-/// Depths whose runs all diverged have no best rate and are left out.
+/// A seed and depth whose runs all diverged has no best rate and is left out.
 pub fn best_rates(results: &[RunResult]) -> Vec<BestRate> {
-    let mut depths: Vec<usize> = results.iter().map(|r| r.depth).collect();
-    depths.sort_unstable();
-    depths.dedup();
-    depths
-        .into_iter()
-        .filter_map(|depth| {
-            let mut runs: Vec<&RunResult> = results.iter().filter(|r| r.depth == depth).collect();
+    let mut keys: Vec<(u64, usize)> = results.iter().map(|r| (r.seed, r.depth)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|(seed, depth)| {
+            let mut runs: Vec<&RunResult> = results
+                .iter()
+                .filter(|r| r.seed == seed && r.depth == depth)
+                .collect();
             runs.sort_by(|a, b| a.eta0.total_cmp(&b.eta0));
-            best_rate_of_depth(depth, &runs)
+            best_rate_of_depth(seed, depth, &runs)
         })
         .collect()
 }
 
-/// `runs` are one depth's runs sorted by η0.
-fn best_rate_of_depth(depth: usize, runs: &[&RunResult]) -> Option<BestRate> {
+/// `runs` are one seed and depth's runs sorted by η0.
+fn best_rate_of_depth(seed: u64, depth: usize, runs: &[&RunResult]) -> Option<BestRate> {
     let finite = |r: &RunResult| !r.diverged && r.final_loss.is_finite() && r.final_loss > 0.0;
     let (best_idx, best) = runs
         .iter()
@@ -120,6 +140,7 @@ fn best_rate_of_depth(depth: usize, runs: &[&RunResult]) -> Option<BestRate> {
         }
     }
     Some(BestRate {
+        seed,
         depth,
         grid_eta0: best.eta0,
         grid_loss: best.final_loss,
@@ -148,6 +169,7 @@ mod tests {
     fn result(depth: usize, eta0: f64, final_loss: f64, diverged: bool) -> RunResult {
         RunResult {
             index: 0,
+            seed: 0,
             depth,
             eta0,
             rates: GroupRates {

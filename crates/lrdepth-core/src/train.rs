@@ -38,6 +38,8 @@ pub struct GroupRates {
 pub struct RunResult {
     /// Position of the run in the sweep's run list.
     pub index: usize,
+    /// Seed of the run's data and initial weights.
+    pub seed: u64,
     /// Hidden layers L.
     pub depth: usize,
     /// Base learning rate η0.
@@ -162,6 +164,7 @@ pub fn train_run_in<F: Scalar>(
     };
     RunResult {
         index,
+        seed: settings.seed,
         depth,
         eta0,
         rates: group_rates(settings, input_dim, depth, eta0),

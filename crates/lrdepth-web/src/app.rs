@@ -145,7 +145,7 @@ fn wire_resize(app: &Shared) -> Result<(), JsError> {
     });
     let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref())
         .map_err(|e| dom::js_error("could not watch the plot sizes", e))?;
-    for id in [view::DEPTH_PLOT_ID, view::RATE_PLOT_ID] {
+    for id in [view::DEPTH_PLOT_ID, view::RATE_PLOT_ID, view::BEST_PLOT_ID] {
         observer.observe(&by_id::<web_sys::Element>(id)?);
     }
     on_resize.forget();
@@ -248,8 +248,9 @@ fn watch_worker_start(app: &Shared) -> Result<(), JsError> {
         };
         if stalled {
             let message = format!(
-                "The training workers did not start within {} s: the browser may lack WebAssembly SIMD \
-                 (Chrome 91, Firefox 89, Safari 16.4 or newer) or the worker files failed to load",
+                "The training workers did not start within {} s: the worker files may have failed \
+                 to load, or the browser may lack WebAssembly SIMD (Chrome 91, Firefox 89, \
+                 Safari 16.4 or newer)",
                 WORKER_START_TIMEOUT_MS / 1000
             );
             if let Err(error) = stop_sweep(&app, &message) {

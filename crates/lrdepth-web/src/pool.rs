@@ -35,8 +35,11 @@ fn loader_url() -> Result<String, JsError> {
             .map(|u| u.href())
             .map_err(|e| dom::js_error("could not resolve the worker URL", e))
     };
+    // A failed wasm load rejects a promise, which the page never hears of;
+    // rethrowing it from a timer turns it into the worker's error event.
     let script = format!(
-        "importScripts({:?}); wasm_bindgen({{ module_or_path: {:?} }});",
+        "importScripts({:?}); wasm_bindgen({{ module_or_path: {:?} }})\
+         .catch((error) => setTimeout(() => {{ throw error; }}));",
         resolve("worker.js")?,
         resolve("worker_bg.wasm")?
     );

@@ -47,11 +47,11 @@ pub fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsErro
         .map_err(|e| JsError::new(&format!("message could not be decoded: {e}")))
 }
 
-/// A worker's state between messages: the data set of the last sweep, so
-/// the runs of one sweep generate it once.
+/// A worker's state between messages: the data set of the last sweep and
+/// seed, so the runs of one seed generate it once.
 #[derive(Default)]
 pub struct WorkerState {
-    cached: Option<(SweepConfig, Dataset)>,
+    cached: Option<((SweepConfig, u64), Dataset)>,
 }
 
 impl WorkerState {
@@ -75,16 +75,17 @@ impl WorkerState {
                 ),
             };
         }
-        let same_data = |cached: &SweepConfig| {
-            cached.task == config.task
-                && cached.samples == config.samples
-                && cached.seed == config.seed
+        let same_data = |cached: &(SweepConfig, u64)| {
+            let (cached_config, cached_seed) = cached;
+            cached_config.task == config.task
+                && cached_config.samples == config.samples
+                && *cached_seed == run.seed
         };
         let data = match &self.cached {
-            Some((cached, data)) if same_data(cached) => data,
+            Some((key, data)) if same_data(key) => data,
             _ => {
-                let data = config.dataset();
-                &self.cached.insert((config.clone(), data)).1
+                let data = config.dataset(run.seed);
+                &self.cached.insert(((config.clone(), run.seed), data)).1
             }
         };
         FromWorker::Finished {

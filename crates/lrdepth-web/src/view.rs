@@ -2,7 +2,10 @@
 //! plots.
 
 use lrdepth_core::{RunResult, SweepConfig, best_rates};
-use lrdepth_plot::{PlotData, Style, draw_loss_vs_depth, draw_loss_vs_rate};
+use lrdepth_plot::{
+    BestRateData, PlotData, Style, describe_fit, draw_best_rate_vs_depth, draw_loss_vs_depth,
+    draw_loss_vs_rate,
+};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
@@ -12,6 +15,7 @@ use crate::dom::{self, by_id, format_number};
 
 pub const DEPTH_PLOT_ID: &str = "plot-depth";
 pub const RATE_PLOT_ID: &str = "plot-rate";
+pub const BEST_PLOT_ID: &str = "plot-best";
 
 /// Canvas height as a share of its width.
 const PLOT_ASPECT: f64 = 0.68;
@@ -48,7 +52,11 @@ pub fn show_table(results: &[RunResult]) -> Result<(), JsError> {
     body.set_text_content(None);
 
     let mut sorted: Vec<&RunResult> = results.iter().collect();
-    sorted.sort_by(|a, b| a.depth.cmp(&b.depth).then(a.eta0.total_cmp(&b.eta0)));
+    sorted.sort_by(|a, b| {
+        (a.seed, a.depth)
+            .cmp(&(b.seed, b.depth))
+            .then(a.eta0.total_cmp(&b.eta0))
+    });
     for run in sorted {
         let row = document
             .create_element("tr")
@@ -70,6 +78,7 @@ pub fn show_table(results: &[RunResult]) -> Result<(), JsError> {
             loss,
             if run.diverged { "yes" } else { "no" }.to_string(),
             run.steps_run.to_string(),
+            run.seed.to_string(),
         ];
         for text in cells {
             let cell = document
@@ -98,8 +107,15 @@ fn fit_canvas(canvas: &HtmlCanvasElement) -> f64 {
         .map(|w| w.device_pixel_ratio())
         .unwrap_or(1.0)
         .max(1.0);
-    let css_width = canvas.get_bounding_client_rect().width().max(200.0);
-    let css_height = css_width * PLOT_ASPECT;
+    // The CSS sets each canvas's aspect ratio; `PLOT_ASPECT` applies only
+    // when it sets no height.
+    let rect = canvas.get_bounding_client_rect();
+    let css_width = rect.width().max(200.0);
+    let css_height = if rect.height() > 0.0 {
+        rect.height()
+    } else {
+        css_width * PLOT_ASPECT
+    };
     let (width, height) = (
         (css_width * ratio).round() as u32,
         (css_height * ratio).round() as u32,
@@ -111,57 +127,91 @@ fn fit_canvas(canvas: &HtmlCanvasElement) -> f64 {
     ratio
 }
 
-/// Draws both plots and updates their text summaries for screen readers.
+/// Draws the three plots and updates their text summaries for screen
+/// readers. Plots 1 and 2 show the first seed; plot 3 shows every seed.
 pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsError> {
     let eta0s = config.eta0.values();
+    let first_seed: Vec<RunResult> = results
+        .iter()
+        .filter(|r| r.seed == config.seed)
+        .cloned()
+        .collect();
     let data = PlotData {
-        results,
+        results: &first_seed,
         depths: &config.depths,
         eta0s: &eta0s,
     };
+    let best_data = BestRateData {
+        results,
+        depths: &config.depths,
+        parametrization: config.parametrization,
+        reference_depth: config.reference_depth,
+    };
     let dark = prefers_dark();
-    type Draw =
-        fn(
-            &DrawingArea<CanvasBackend, plotters::coord::Shift>,
-            &PlotData,
-            &Style,
+    let seed_note = if config.seeds > 1 {
+        format!(" (seed {})", config.seed)
+    } else {
+        String::new()
+    };
+
+    let depth_label = summary(&format!("Final loss against depth{seed_note}"), &first_seed);
+    draw_canvas(DEPTH_PLOT_ID, dark, &depth_label, |root, style| {
+        draw_loss_vs_depth(root, &data, style)
+    })?;
+    let rate_label = summary(&format!("Final loss against η0{seed_note}"), &first_seed);
+    draw_canvas(RATE_PLOT_ID, dark, &rate_label, |root, style| {
+        draw_loss_vs_rate(root, &data, style)
+    })?;
+
+    let fits: Vec<String> = best_data.series().iter().map(describe_fit).collect();
+    let best_label = if results.is_empty() {
+        "Best rate against depth: no runs yet".to_string()
+    } else {
+        format!(
+            "Best rate against depth, fitted over depths of at least 4: {}.",
+            fits.join("; ")
         )
-            -> Result<(), DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
-    let plots: [(&str, Draw, String); 2] = [
-        (
-            DEPTH_PLOT_ID,
-            draw_loss_vs_depth,
-            summary("Final loss against depth", config, results),
-        ),
-        (
-            RATE_PLOT_ID,
-            draw_loss_vs_rate,
-            summary("Final loss against η0", config, results),
-        ),
-    ];
-    for (id, draw, label) in plots {
-        let canvas: HtmlCanvasElement = by_id(id)?;
-        let scale = fit_canvas(&canvas);
-        let backend = CanvasBackend::with_canvas_object(canvas.clone())
-            .ok_or_else(|| JsError::new(&format!("canvas #{id} has no 2-D context")))?;
-        let root = backend.into_drawing_area();
-        draw(&root, &data, &Style { scale, dark })
-            .map_err(|e| JsError::new(&format!("could not draw #{id}: {e}")))?;
-        canvas.set_attribute("aria-label", &label).ok();
-        let draws: u32 = canvas
-            .get_attribute("data-draws")
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(0);
-        canvas
-            .set_attribute("data-draws", &(draws + 1).to_string())
-            .ok();
+    };
+    draw_canvas(BEST_PLOT_ID, dark, &best_label, |root, style| {
+        draw_best_rate_vs_depth(root, &best_data, style)
+    })?;
+    if !results.is_empty() {
+        dom::set_text("slope-summary", &best_label)?;
     }
+    Ok(())
+}
+
+/// Result of drawing on a canvas.
+type CanvasResult = Result<(), DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
+
+/// Fits canvas `id` to its CSS size, draws on it and sets its text label.
+fn draw_canvas(
+    id: &str,
+    dark: bool,
+    label: &str,
+    draw: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>, &Style) -> CanvasResult,
+) -> Result<(), JsError> {
+    let canvas: HtmlCanvasElement = by_id(id)?;
+    let scale = fit_canvas(&canvas);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| JsError::new(&format!("canvas #{id} has no 2-D context")))?;
+    let root = backend.into_drawing_area();
+    draw(&root, &Style { scale, dark })
+        .map_err(|e| JsError::new(&format!("could not draw #{id}: {e}")))?;
+    canvas.set_attribute("aria-label", label).ok();
+    let draws: u32 = canvas
+        .get_attribute("data-draws")
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
+    canvas
+        .set_attribute("data-draws", &(draws + 1).to_string())
+        .ok();
     Ok(())
 }
 
 /// Describes a plot's result in words: the best η0 at each depth and how
 /// many runs diverged.
-pub fn summary(title: &str, config: &SweepConfig, results: &[RunResult]) -> String {
+pub fn summary(title: &str, results: &[RunResult]) -> String {
     if results.is_empty() {
         return format!("{title}: no runs yet");
     }
@@ -170,9 +220,8 @@ pub fn summary(title: &str, config: &SweepConfig, results: &[RunResult]) -> Stri
         .map(|b| format!("depth {}: η0 {}", b.depth, format_number(b.grid_eta0)))
         .collect();
     let diverged = results.iter().filter(|r| r.diverged).count();
-    let total = config.runs().len();
     format!(
-        "{title}, {} of {total} runs finished, {diverged} diverged. Best η0 by depth: {}.",
+        "{title}: {} runs finished, {diverged} diverged. Best η0 by depth: {}.",
         results.len(),
         if best.is_empty() {
             "none".to_string()

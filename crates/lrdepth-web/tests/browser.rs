@@ -61,7 +61,7 @@ fn worker_matches_native_training() {
     // wasm instance: the protocol neither loses nor rounds values.
     let config = small_config();
     let run = config.runs()[1];
-    let expected = config.train(&config.dataset(), run);
+    let expected = config.train(&config.dataset(run.seed), run);
     match train(&mut WorkerState::default(), &config, run) {
         FromWorker::Finished { result } => assert_eq!(result, expected),
         other => panic!("{other:?}"),
@@ -106,6 +106,7 @@ fn worker_rejects_foreign_run() {
     let config = small_config();
     let run = RunSpec {
         index: 0,
+        seed: 0,
         depth: 7,
         eta0: 0.1,
     };
