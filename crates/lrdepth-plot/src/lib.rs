@@ -4,6 +4,9 @@
 //! Every size is in CSS pixels multiplied by [`Style::scale`], so a caller
 //! that sizes its backend by the device pixel ratio gets crisp plots.
 
+mod best_rate;
+
+pub use best_rate::{BestRateData, RateSeries, describe_fit, draw_best_rate_vs_depth};
 use lrdepth_core::{RunResult, best_rates};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -34,7 +37,7 @@ impl Default for Style {
 }
 
 impl Style {
-    fn px(&self, css_pixels: f64) -> u32 {
+    pub(crate) fn px(&self, css_pixels: f64) -> u32 {
         (css_pixels * self.scale).round().max(1.0) as u32
     }
 
@@ -54,7 +57,7 @@ impl Style {
         }
     }
 
-    fn grid(&self) -> RGBColor {
+    pub(crate) fn grid(&self) -> RGBColor {
         if self.dark {
             RGBColor(60, 64, 72)
         } else {
@@ -62,7 +65,7 @@ impl Style {
         }
     }
 
-    fn font(&self, css_pixels: f64) -> TextStyle<'static> {
+    pub(crate) fn font(&self, css_pixels: f64) -> TextStyle<'static> {
         ("sans-serif", css_pixels * self.scale)
             .into_font()
             .color(&self.foreground())
@@ -124,7 +127,7 @@ fn loss_axis(data: &PlotData) -> ((f64, f64), f64) {
     ((lo / 2.0, hi * 6.0), hi * 1.8)
 }
 
-fn format_eta(eta: f64) -> String {
+pub(crate) fn format_eta(eta: f64) -> String {
     // 0.01 built as exp(ln(0.01)) can fall just below 0.01.
     if (0.009995..1e3).contains(&eta) {
         let text = format!("{eta:.3}");
@@ -270,6 +273,8 @@ fn draw_chart<DB: DrawingBackend>(
     series: &[(String, Vec<(f64, &RunResult)>)],
     mark_minima: bool,
 ) -> DrawResult<DB> {
+    #[cfg(all(feature = "bundled-font", not(target_arch = "wasm32")))]
+    register_bundled_font();
     root.fill(&style.background())?;
     let (width, _) = root.dim_in_pixel();
     let legend_width = style.px(LEGEND_WIDTH).min(width / 3);
@@ -365,8 +370,23 @@ fn draw_chart<DB: DrawingBackend>(
     root.present()
 }
 
+/// Registers DejaVu Sans (see `fonts/README.md`) as the "sans-serif" family
+/// of plotters' `ab_glyph` text layout, once per process.
+#[cfg(all(feature = "bundled-font", not(target_arch = "wasm32")))]
+pub(crate) fn register_bundled_font() {
+    static REGISTER: std::sync::Once = std::sync::Once::new();
+    REGISTER.call_once(|| {
+        const DEJAVU_SANS: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+        // The bytes are a fixed, valid TrueType file, so parsing cannot fail
+        // at run time unless the file in the repository is replaced.
+        if plotters::style::register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS).is_err() {
+            panic!("fonts/DejaVuSans.ttf is not a valid TrueType font");
+        }
+    });
+}
+
 /// Legend strip width, in CSS pixels.
-const LEGEND_WIDTH: f64 = 96.0;
+pub(crate) const LEGEND_WIDTH: f64 = 96.0;
 
 /// Draws the legend in its own strip beside the chart, so it never hides data.
 fn draw_legend<DB: DrawingBackend>(

@@ -1,0 +1,291 @@
+//! Plot 3: the best rate of each depth on log-log axes, with the fitted
+//! slope, reference slopes −3/2 and −1, and the divergence edge.
+
+use lrdepth_core::analysis::{
+    DivergenceEdge, FIT_MIN_DEPTH, RateKind, SlopeFit, divergence_edges, express_rate,
+    fit_depth_slope,
+};
+use lrdepth_core::{BestRate, Parametrization, RunResult, best_rates};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::{DrawResult, Style};
+
+/// What plot 3 shows: every seed's runs and how to express their rates.
+#[derive(Clone, Copy, Debug)]
+pub struct BestRateData<'a> {
+    pub results: &'a [RunResult],
+    /// Every depth of the sweep, increasing.
+    pub depths: &'a [usize],
+    pub parametrization: Parametrization,
+    pub reference_depth: usize,
+}
+
+/// One kind of rate, fitted: the points per seed and the fit.
+pub struct RateSeries {
+    pub kind: RateKind,
+    /// (seed, depth, rate) of every best-rate point.
+    pub points: Vec<(u64, usize, f64)>,
+    pub fit: Option<SlopeFit>,
+}
+
+impl BestRateData<'_> {
+    /// Returns the kinds of rate worth showing: η0 alone, or under the depth
+    /// rule both η0 (expected flat) and the plain rate (expected slope −3/2).
+    pub fn kinds(&self) -> Vec<RateKind> {
+        match self.parametrization {
+            Parametrization::MupDepth => vec![RateKind::Base, RateKind::Plain],
+            _ => vec![RateKind::Base],
+        }
+    }
+
+    /// Computes the best-rate points and slope fit of each kind.
+    pub fn series(&self) -> Vec<RateSeries> {
+        let best: Vec<BestRate> = best_rates(self.results);
+        self.kinds()
+            .into_iter()
+            .map(|kind| {
+                let rate = |b: &BestRate| {
+                    express_rate(
+                        b.refined_eta0,
+                        b.depth,
+                        kind,
+                        self.parametrization,
+                        self.reference_depth,
+                    )
+                };
+                RateSeries {
+                    kind,
+                    points: best.iter().map(|b| (b.seed, b.depth, rate(b))).collect(),
+                    fit: fit_depth_slope(&best, rate),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Returns a legend label such as "best η0: slope −1.42 [−1.61, −1.20]".
+pub fn describe_fit(series: &RateSeries) -> String {
+    let name = match series.kind {
+        RateKind::Base => "best η0",
+        RateKind::Plain => "best plain η",
+    };
+    match &series.fit {
+        None => format!("{name}: no fit (needs 2 depths ≥ {FIT_MIN_DEPTH})"),
+        Some(fit) => match fit.interval {
+            Some((lo, hi)) => format!("{name}: slope {:.2} [{lo:.2}, {hi:.2}]", fit.slope),
+            None => format!("{name}: slope {:.2} (one seed)", fit.slope),
+        },
+    }
+}
+
+fn kind_colour(kind: RateKind) -> RGBColor {
+    // Blue and vermillion of the Okabe-Ito palette, apart for colour-blind readers.
+    match kind {
+        RateKind::Base => RGBColor(0, 114, 178),
+        RateKind::Plain => RGBColor(213, 94, 0),
+    }
+}
+
+/// Geometric mean of the values of each depth, in depth order.
+fn per_depth_mean(points: impl Iterator<Item = (usize, f64)>) -> Vec<(f64, f64)> {
+    let mut sums: Vec<(usize, f64, usize)> = Vec::new();
+    for (depth, value) in points {
+        match sums.iter_mut().find(|s| s.0 == depth) {
+            Some(sum) => {
+                sum.1 += value.ln();
+                sum.2 += 1;
+            }
+            None => sums.push((depth, value.ln(), 1)),
+        }
+    }
+    sums.sort_by_key(|s| s.0);
+    sums.into_iter()
+        .map(|(d, sum, n)| (d as f64, (sum / n as f64).exp()))
+        .collect()
+}
+
+/// Draws plot 3. Under the depth rule it shows both the best η0 and the best
+/// plain rate; the reference slopes go through the first fitted series.
+pub fn draw_best_rate_vs_depth<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &BestRateData,
+    style: &Style,
+) -> DrawResult<DB> {
+    #[cfg(all(feature = "bundled-font", not(target_arch = "wasm32")))]
+    crate::register_bundled_font();
+    root.fill(&style.background())?;
+    let series = data.series();
+    let edges: Vec<DivergenceEdge> = divergence_edges(data.results);
+
+    let (width, _) = root.dim_in_pixel();
+    let legend_width = style.px(crate::LEGEND_WIDTH * 2.7).min(width * 2 / 5);
+    let (plot_area, legend_area) = root.split_horizontally(width - legend_width);
+
+    let depth_lo = data.depths.first().copied().unwrap_or(1) as f64;
+    let depth_hi = data.depths.last().copied().unwrap_or(32) as f64;
+    let rates = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.2))
+        .chain(edges.iter().map(|e| e.eta0));
+    let (rate_lo, rate_hi) = rates.fold((f64::INFINITY, 0.0f64), |(lo, hi), r| {
+        (lo.min(r), hi.max(r))
+    });
+    let (rate_lo, rate_hi) = if rate_lo.is_finite() {
+        (rate_lo, rate_hi)
+    } else {
+        (0.01, 1.0)
+    };
+    let rate_lo = rate_lo.min(rate_hi / 10.0);
+
+    let mut chart = ChartBuilder::on(&plot_area)
+        .caption("Best rate against depth", style.font(17.0))
+        .margin(style.px(12.0))
+        .margin_right(style.px(4.0))
+        .x_label_area_size(style.px(44.0))
+        .y_label_area_size(style.px(58.0))
+        .build_cartesian_2d(
+            (depth_lo / 1.25..depth_hi * 1.25)
+                .log_scale()
+                .with_key_points(data.depths.iter().map(|&d| d as f64).collect()),
+            (rate_lo / 2.0..rate_hi * 2.0).log_scale(),
+        )?;
+    chart
+        .configure_mesh()
+        .x_desc("depth L (hidden layers)")
+        .y_desc("learning rate")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| crate::format_eta(*y))
+        .label_style(style.font(12.0))
+        .axis_desc_style(style.font(13.0))
+        .axis_style(style.foreground().stroke_width(style.px(1.0)))
+        .bold_line_style(style.grid().stroke_width(style.px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .draw()?;
+
+    let thin = style.px(1.5);
+    // Reference slopes through the first fit at the smallest fitted depth.
+    if let Some(fit) = series.iter().find_map(|s| s.fit.as_ref()) {
+        let anchor_depth = FIT_MIN_DEPTH.max(data.depths[0]) as f64;
+        let anchor = fit.rate_at(anchor_depth);
+        for (exponent, colour) in [
+            (-1.5, style.foreground().mix(0.55)),
+            (-1.0, style.foreground().mix(0.3)),
+        ] {
+            let line =
+                [depth_lo, depth_hi].map(|d| (d, anchor * (d / anchor_depth).powf(exponent)));
+            chart.draw_series(DashedLineSeries::new(
+                line,
+                style.px(6.0),
+                style.px(4.0),
+                colour.stroke_width(thin),
+            ))?;
+        }
+    }
+
+    if !edges.is_empty() {
+        let edge_line = per_depth_mean(edges.iter().map(|e| (e.depth, e.eta0)));
+        let grey = style.foreground().mix(0.6);
+        chart.draw_series(LineSeries::new(
+            edge_line.iter().copied(),
+            grey.stroke_width(thin),
+        ))?;
+        chart.draw_series(
+            edge_line
+                .iter()
+                .map(|&p| TriangleMarker::new(p, style.px(4.5), grey.filled())),
+        )?;
+    }
+
+    for s in &series {
+        let colour = kind_colour(s.kind);
+        chart.draw_series(s.points.iter().map(|&(_, depth, rate)| {
+            Circle::new(
+                (depth as f64, rate),
+                style.px(3.0),
+                colour.mix(0.45).filled(),
+            )
+        }))?;
+        let mean = per_depth_mean(s.points.iter().map(|&(_, d, r)| (d, r)));
+        chart.draw_series(LineSeries::new(
+            mean.iter().copied(),
+            colour.stroke_width(style.px(2.0)),
+        ))?;
+        if let Some(fit) = &s.fit {
+            let fitted = [FIT_MIN_DEPTH as f64, depth_hi].map(|d| (d, fit.rate_at(d)));
+            chart.draw_series(LineSeries::new(
+                fitted,
+                colour.mix(0.7).stroke_width(style.px(4.0)),
+            ))?;
+        }
+    }
+
+    if data.results.is_empty() {
+        let (w, h) = plot_area.dim_in_pixel();
+        plot_area.draw(&Text::new(
+            "No runs yet: press Run",
+            ((w / 2) as i32 - style.px(70.0) as i32, (h / 2) as i32),
+            style.font(14.0),
+        ))?;
+    }
+    draw_best_rate_legend(&legend_area, style, &series, !edges.is_empty())?;
+    root.present()
+}
+
+fn draw_best_rate_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    style: &Style,
+    series: &[RateSeries],
+    has_edges: bool,
+) -> DrawResult<DB> {
+    let row = style.px(18.0) as i32;
+    let left = style.px(4.0) as i32;
+    let swatch = style.px(16.0) as i32;
+    let text_x = left + swatch + style.px(5.0) as i32;
+    let font = style.font(11.5);
+    let mut y = style.px(44.0) as i32;
+
+    for s in series {
+        let colour = kind_colour(s.kind);
+        area.draw(&PathElement::new(
+            [(left, y), (left + swatch, y)],
+            colour.stroke_width(style.px(2.5)),
+        ))?;
+        area.draw(&Text::new(
+            describe_fit(s),
+            (text_x, y - row / 3),
+            font.clone(),
+        ))?;
+        y += row;
+    }
+
+    let fg = style.foreground();
+    let entries: [(&str, RGBAColor); 2] = [("slope −3/2", fg.mix(0.55)), ("slope −1", fg.mix(0.3))];
+    for (label, colour) in entries {
+        area.draw(&PathElement::new(
+            [(left, y), (left + swatch, y)],
+            colour.stroke_width(style.px(1.5)),
+        ))?;
+        area.draw(&Text::new(label, (text_x, y - row / 3), font.clone()))?;
+        y += row;
+    }
+    if has_edges {
+        area.draw(&TriangleMarker::new(
+            (left + swatch / 2, y),
+            style.px(4.5),
+            fg.mix(0.6).filled(),
+        ))?;
+        area.draw(&Text::new(
+            "smallest diverging η0",
+            (text_x, y - row / 3),
+            font.clone(),
+        ))?;
+        y += row;
+    }
+    area.draw(&Text::new(
+        format!("fit over L ≥ {FIT_MIN_DEPTH}; thick line"),
+        (left, y),
+        font,
+    ))?;
+    Ok(())
+}
