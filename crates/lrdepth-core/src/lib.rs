@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod config;
 pub mod mlp;
 pub mod param;
+pub mod probe;
 pub mod sweep;
 pub mod task;
 pub mod train;
