@@ -1,0 +1,361 @@
+//! The program's outputs: the table on stdout, `results.csv`,
+//! `results.json` and the SVG plots.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{Context, anyhow};
+use plotters::prelude::{IntoDrawingArea, SVGBackend};
+use serde::{Serialize, Serializer};
+
+use lrdepth_core::{BestRate, GroupRates, RunResult, SweepConfig, best_rates};
+use lrdepth_plot::{PlotData, Style, draw_loss_vs_depth, draw_loss_vs_rate};
+
+pub const CSV_FILE: &str = "results.csv";
+pub const JSON_FILE: &str = "results.json";
+pub const DEPTH_PLOT_FILE: &str = "loss_vs_depth.svg";
+pub const RATE_PLOT_FILE: &str = "loss_vs_rate.svg";
+
+/// Size of each SVG plot, in pixels.
+const PLOT_SIZE: (u32, u32) = (800, 480);
+
+/// Width of each table column, in characters.
+const COLUMN_WIDTH: usize = 10;
+
+pub const CSV_HEADER: &str = "seed,depth,eta0,rate_first,rate_hidden,rate_readout,\
+                              initial_loss,final_loss,diverged,steps_run";
+
+/// Formats a rate or a loss for the table: four decimals between 1e-3 and
+/// 1e4, scientific notation elsewhere.
+fn format_table_number(value: f64) -> String {
+    if (1e-3..1e4).contains(&value.abs()) {
+        let text = format!("{value:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{value:.2e}")
+    }
+}
+
+/// Writes the table of each seed: a row per depth with the final loss at
+/// each η0 ("div" for diverged runs) and the refined best η0 ("-" when every
+/// run of the depth diverged).
+pub fn write_tables(
+    out: &mut impl Write,
+    config: &SweepConfig,
+    results: &[RunResult],
+) -> io::Result<()> {
+    let best = best_rates(results);
+    for seed in config.seed_list() {
+        writeln!(
+            out,
+            "seed {seed}: {}, {}, width {}, {} steps, {} samples, L_ref {}",
+            config.parametrization.label(),
+            config.task.label(),
+            config.width,
+            config.steps,
+            config.samples,
+            config.reference_depth,
+        )?;
+        write!(out, "{:>6}", "depth")?;
+        for eta0 in config.eta0.values() {
+            write!(out, "{:>COLUMN_WIDTH$}", format_table_number(eta0))?;
+        }
+        writeln!(out, "{:>COLUMN_WIDTH$}", "best η0")?;
+
+        for &depth in &config.depths {
+            write!(out, "{depth:>6}")?;
+            let runs = results
+                .iter()
+                .filter(|r| r.seed == seed && r.depth == depth);
+            for result in runs {
+                let cell = if result.diverged {
+                    "div".to_string()
+                } else {
+                    format_table_number(result.final_loss)
+                };
+                write!(out, "{cell:>COLUMN_WIDTH$}")?;
+            }
+            let best_cell = match best.iter().find(|b| b.seed == seed && b.depth == depth) {
+                Some(best) => format_table_number(best.refined_eta0),
+                None => "-".to_string(),
+            };
+            writeln!(out, "{best_cell:>COLUMN_WIDTH$}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Formats a float for the CSV file: the shortest text that parses back to
+/// the same value, and `inf`, `-inf` or `nan` for non-finite values.
+fn format_csv_number(value: f64) -> String {
+    if value.is_nan() {
+        "nan".to_string()
+    } else {
+        // Display gives "inf" and "-inf" for infinities.
+        value.to_string()
+    }
+}
+
+/// Writes one CSV row per run, in the order of `results`.
+pub fn write_csv(out: &mut impl Write, results: &[RunResult]) -> io::Result<()> {
+    writeln!(out, "{CSV_HEADER}")?;
+    for result in results {
+        let numbers = [
+            result.eta0,
+            result.rates.first,
+            result.rates.hidden,
+            result.rates.readout,
+            result.initial_loss,
+            result.final_loss,
+        ]
+        .map(format_csv_number);
+        writeln!(
+            out,
+            "{},{},{},{},{}",
+            result.seed,
+            result.depth,
+            numbers.join(","),
+            result.diverged,
+            result.steps_run,
+        )?;
+    }
+    Ok(())
+}
+
+/// A loss in JSON: a number when finite, else the string "inf", "-inf" or
+/// "nan", since JSON has no such numbers and serde_json would write null.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct JsonLoss(f64);
+
+impl Serialize for JsonLoss {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let value = self.0;
+        if value.is_finite() {
+            serializer.serialize_f64(value)
+        } else if value.is_nan() {
+            serializer.serialize_str("nan")
+        } else if value > 0.0 {
+            serializer.serialize_str("inf")
+        } else {
+            serializer.serialize_str("-inf")
+        }
+    }
+}
+
+/// A [`RunResult`] with its losses as [`JsonLoss`].
+#[derive(Debug, Serialize)]
+struct JsonRun {
+    index: usize,
+    seed: u64,
+    depth: usize,
+    eta0: f64,
+    rates: GroupRates,
+    initial_loss: JsonLoss,
+    final_loss: JsonLoss,
+    diverged: bool,
+    steps_run: usize,
+    loss_curve: Vec<(usize, JsonLoss)>,
+}
+
+impl From<&RunResult> for JsonRun {
+    fn from(result: &RunResult) -> Self {
+        // Destructured without `..`, so a new field of `RunResult` fails to
+        // compile here until it is added to the JSON output.
+        let RunResult {
+            index,
+            seed,
+            depth,
+            eta0,
+            rates,
+            initial_loss,
+            final_loss,
+            diverged,
+            steps_run,
+            loss_curve,
+        } = result;
+        JsonRun {
+            index: *index,
+            seed: *seed,
+            depth: *depth,
+            eta0: *eta0,
+            rates: *rates,
+            initial_loss: JsonLoss(*initial_loss),
+            final_loss: JsonLoss(*final_loss),
+            diverged: *diverged,
+            steps_run: *steps_run,
+            loss_curve: loss_curve
+                .iter()
+                .map(|&(step, loss)| (step, JsonLoss(loss)))
+                .collect(),
+        }
+    }
+}
+
+/// Contents of `results.json`.
+#[derive(Debug, Serialize)]
+struct JsonReport<'a> {
+    config: &'a SweepConfig,
+    /// Best η0 of each seed and depth with a finite run, so every number
+    /// here is finite.
+    best_rates: Vec<BestRate>,
+    runs: Vec<JsonRun>,
+}
+
+/// Writes the config, the best rates and every run result as pretty-printed
+/// JSON.
+pub fn write_json(
+    out: &mut impl Write,
+    config: &SweepConfig,
+    results: &[RunResult],
+) -> anyhow::Result<()> {
+    let report = JsonReport {
+        config,
+        best_rates: best_rates(results),
+        runs: results.iter().map(JsonRun::from).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Creates `path` and writes it through `write`, buffered.
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let file =
+        File::create(path).with_context(|| format!("failed to create {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    write(&mut out)
+        .and_then(|()| Ok(out.flush()?))
+        .with_context(|| format!("failed to write {}", path.display()))
+}
+
+/// Draws both plots of the first seed's runs as SVG files in `dir`.
+fn write_plots(dir: &Path, config: &SweepConfig, results: &[RunResult]) -> anyhow::Result<()> {
+    let first_seed_results: Vec<RunResult> = results
+        .iter()
+        .filter(|result| result.seed == config.seed)
+        .cloned()
+        .collect();
+    let eta0s = config.eta0.values();
+    let data = PlotData {
+        results: &first_seed_results,
+        depths: &config.depths,
+        eta0s: &eta0s,
+    };
+    let style = Style::default();
+
+    let path = dir.join(DEPTH_PLOT_FILE);
+    let root = SVGBackend::new(&path, PLOT_SIZE).into_drawing_area();
+    draw_loss_vs_depth(&root, &data, &style)
+        .map_err(|error| anyhow!("failed to draw {}: {error}", path.display()))?;
+
+    let path = dir.join(RATE_PLOT_FILE);
+    let root = SVGBackend::new(&path, PLOT_SIZE).into_drawing_area();
+    draw_loss_vs_rate(&root, &data, &style)
+        .map_err(|error| anyhow!("failed to draw {}: {error}", path.display()))?;
+    Ok(())
+}
+
+/// Writes the CSV and JSON files of every seed and the plots of the first
+/// seed into `dir`, creating it if missing.
+pub fn write_files(dir: &Path, config: &SweepConfig, results: &[RunResult]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create output folder {}", dir.display()))?;
+    write_file(&dir.join(CSV_FILE), |out| Ok(write_csv(out, results)?))?;
+    write_file(&dir.join(JSON_FILE), |out| write_json(out, config, results))?;
+    write_plots(dir, config, results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(depth: usize, eta0: f64, final_loss: f64, diverged: bool) -> RunResult {
+        RunResult {
+            index: 0,
+            seed: 0,
+            depth,
+            eta0,
+            rates: GroupRates {
+                first: eta0,
+                hidden: eta0 / 2.0,
+                readout: eta0,
+            },
+            initial_loss: 1.0,
+            final_loss,
+            diverged,
+            steps_run: 3,
+            loss_curve: vec![(0, 1.0), (2, f64::NAN)],
+        }
+    }
+
+    fn config() -> SweepConfig {
+        SweepConfig::parse([("eta0", "0.1, 1"), ("depths", "2")]).config
+    }
+
+    #[test]
+    fn csv_writes_non_finite_losses_as_text() {
+        let results = [
+            run(2, 0.1, f64::NAN, false),
+            run(2, 1.0, f64::INFINITY, true),
+        ];
+        let mut out = Vec::new();
+        write_csv(&mut out, &results).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], CSV_HEADER);
+        assert_eq!(lines[1], "0,2,0.1,0.1,0.05,0.1,1,nan,false,3");
+        assert_eq!(lines[2], "0,2,1,1,0.5,1,1,inf,true,3");
+        assert_eq!(lines.len(), 3);
+    }
+
+    #[test]
+    fn json_writes_non_finite_losses_as_strings() {
+        let results = [run(2, 0.1, 0.25, false), run(2, 1.0, f64::INFINITY, true)];
+        let mut out = Vec::new();
+        write_json(&mut out, &config(), &results).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let runs = &json["runs"];
+        assert_eq!(runs[0]["final_loss"], 0.25);
+        assert_eq!(runs[1]["final_loss"], "inf");
+        assert_eq!(runs[1]["loss_curve"][1][1], "nan");
+        assert_eq!(runs.as_array().map(Vec::len), Some(2));
+        assert_eq!(json["best_rates"][0]["grid_eta0"], 0.1);
+        assert_eq!(json["config"]["width"], 64);
+    }
+
+    #[test]
+    fn json_run_has_every_run_result_field() {
+        let result = RunResult {
+            loss_curve: vec![(0, 1.0), (2, 0.5)],
+            ..run(2, 0.1, 0.25, false)
+        };
+        let plain = serde_json::to_value(&result).unwrap();
+        let encoded = serde_json::to_value(JsonRun::from(&result)).unwrap();
+        assert_eq!(plain, encoded, "finite results serialize unchanged");
+    }
+
+    #[test]
+    fn table_marks_diverged_and_best() {
+        let results = [run(2, 0.1, 0.25, false), run(2, 1.0, f64::INFINITY, true)];
+        let mut out = Vec::new();
+        write_tables(&mut out, &config(), &results).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let row = text.lines().nth(2).unwrap();
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cells, vec!["2", "0.25", "div", "0.1"]);
+    }
+
+    #[test]
+    fn table_numbers_switch_to_scientific() {
+        assert_eq!(format_table_number(0.01), "0.01");
+        assert_eq!(format_table_number(0.0099999999), "0.01");
+        assert_eq!(format_table_number(30.0), "30");
+        assert_eq!(format_table_number(2.5e-5), "2.50e-5");
+        assert_eq!(format_table_number(1e6), "1.00e6");
+    }
+}
