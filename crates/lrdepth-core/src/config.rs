@@ -519,6 +519,60 @@ impl SweepConfig {
     }
 }
 
+impl SweepConfig {
+    /// Lists the settings that run but leave the range where the
+    /// measurement means something, each as a sentence for the user.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let limit = self.width / 4;
+        let too_deep: Vec<String> = self
+            .depths
+            .iter()
+            .filter(|&&d| d > limit)
+            .map(|d| d.to_string())
+            .collect();
+        if !too_deep.is_empty() {
+            let subject = if too_deep.len() == 1 {
+                "Depth"
+            } else {
+                "Depths"
+            };
+            let verb = if too_deep.len() == 1 {
+                "exceeds"
+            } else {
+                "exceed"
+            };
+            warnings.push(format!(
+                "{subject} {} {verb} width/4 = {limit}: products of that many random ReLU layers have heavy tails \
+                 at width {}, so slopes there are only qualitative. Raise the width to {} or more.",
+                too_deep.join(", "),
+                self.width,
+                4 * self.depths.iter().max().copied().unwrap_or(1)
+            ));
+        }
+        let fitted = self
+            .depths
+            .iter()
+            .filter(|&&d| d >= crate::analysis::FIT_MIN_DEPTH)
+            .count();
+        if fitted < 2 {
+            warnings.push(format!(
+                "The slope is fitted over depths of at least {}: give two or more such depths.",
+                crate::analysis::FIT_MIN_DEPTH
+            ));
+        }
+        if self.seeds < 3 {
+            warnings.push(format!(
+                "{} seed{}: the slope has {} interval. Use 3 or more seeds for an interval worth reading.",
+                self.seeds,
+                if self.seeds == 1 { "" } else { "s" },
+                if self.seeds == 1 { "no" } else { "a very wide" }
+            ));
+        }
+        warnings
+    }
+}
+
 /// Result of [`SweepConfig::parse`]: the config with every valid field
 /// applied, and what was wrong with the rest.
 #[derive(Clone, Debug)]
@@ -684,6 +738,38 @@ mod tests {
         let fields: Vec<_> = outcome.errors.iter().map(|e| e.field()).collect();
         assert_eq!(fields, vec![Some(Field::Width), Some(Field::Eta0)]);
         assert_eq!(outcome.config.seed, 1, "valid fields still apply");
+    }
+
+    #[test]
+    fn warnings_name_the_problem() {
+        let config = SweepConfig::default();
+        let warnings = config.warnings();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("Depth 32 exceeds width/4 = 16"),
+            "{}",
+            warnings[0]
+        );
+        assert!(
+            warnings[1].starts_with("1 seed: the slope has no interval"),
+            "{}",
+            warnings[1]
+        );
+
+        let careful = SweepConfig {
+            width: 128,
+            seeds: 3,
+            ..SweepConfig::default()
+        };
+        assert_eq!(careful.warnings(), Vec::<String>::new());
+
+        let shallow = SweepConfig {
+            depths: vec![1, 2, 4],
+            seeds: 3,
+            ..SweepConfig::default()
+        };
+        assert_eq!(shallow.warnings().len(), 1);
+        assert!(shallow.warnings()[0].contains("at least 4"));
     }
 
     #[test]

@@ -93,6 +93,9 @@ fn validate(app: &Shared) -> Result<bool, JsError> {
     form::set_run_enabled(reason.is_none(), reason.as_deref())?;
     if outcome.errors.is_empty() {
         form::write_url(&outcome.config)?;
+        form::show_warnings(&outcome.config.warnings())?;
+    } else {
+        form::show_warnings(&[])?;
     }
     Ok(outcome.errors.is_empty())
 }

@@ -159,3 +159,19 @@ pub fn set_run_enabled(enabled: bool, reason: Option<&str>) -> Result<(), JsErro
     by_id::<HtmlButtonElement>("run")?.set_disabled(!enabled);
     dom::set_text("run-reason", reason.unwrap_or(""))
 }
+
+/// Lists the config's warnings under the form; an empty list hides it.
+pub fn show_warnings(warnings: &[String]) -> Result<(), JsError> {
+    let list: Element = by_id("warnings")?;
+    list.set_text_content(None);
+    let document = dom::document()?;
+    for warning in warnings {
+        let item = document
+            .create_element("li")
+            .map_err(|e| dom::js_error("could not add a warning", e))?;
+        item.set_text_content(Some(warning));
+        list.append_child(&item)
+            .map_err(|e| dom::js_error("could not add a warning", e))?;
+    }
+    Ok(())
+}
