@@ -1,7 +1,8 @@
 //! `lrdepth`: runs the playground's depth × η0 sweeps from the command line,
 //! with the same settings, bounds and training code as the page.
 //!
-//! The table goes to stdout; progress, timing and errors go to stderr.
+//! The table and the slope fits go to stdout; progress, timing and errors
+//! go to stderr.
 
 mod options;
 mod output;
@@ -69,9 +70,10 @@ fn run(options: &Options, config: &SweepConfig) -> anyhow::Result<()> {
     output::write_files(&options.out, config, &results)?;
     print_tables(config, &results)?;
     eprintln!(
-        "wrote {}, {}, {} and {} (seed {}) to {}",
+        "wrote {}, {} and {} (all seeds), {} and {} (seed {}) to {}",
         output::CSV_FILE,
         output::JSON_FILE,
+        output::BEST_RATE_PLOT_FILE,
         output::DEPTH_PLOT_FILE,
         output::RATE_PLOT_FILE,
         config.seed,
@@ -98,6 +100,8 @@ fn print_tables(config: &SweepConfig, results: &[RunResult]) -> anyhow::Result<(
     let mut stdout = io::stdout().lock();
     output::write_tables(&mut stdout, config, results)
         .context("failed to write the table to stdout")?;
+    output::write_fits(&mut stdout, config, results)
+        .context("failed to write the slope fits to stdout")?;
     stdout
         .flush()
         .context("failed to write the table to stdout")

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use clap::builder::RangedU64ValueParser;
+use lrdepth_core::analysis::FIT_MIN_DEPTH;
 use lrdepth_core::config::bounds;
 use lrdepth_core::{Field, Parametrization, SweepConfig, Task};
 
@@ -211,18 +212,31 @@ fn after_help() -> String {
          and activations.\n\
          \n\
          Output files in DIR:\n  \
-         results.csv        one row per run: seed, depth, eta0, rate_first, rate_hidden,\n                     \
-         rate_readout, initial_loss, final_loss, diverged, steps_run;\n                     \
-         a diverged run's final loss is written as inf, a NaN loss as nan\n  \
-         results.json       the config, the best η0 of each seed and depth, and every\n                     \
-         run result with its loss curve; JSON has no infinity or NaN,\n                     \
-         so non-finite losses are the strings \"inf\", \"-inf\" and \"nan\"\n  \
-         loss_vs_depth.svg  final loss against depth, one curve per η0 (first seed)\n  \
-         loss_vs_rate.svg   final loss against η0, one curve per depth (first seed)\n\
+         results.csv             one row per run: seed, depth, eta0, rate_first,\n                          \
+         rate_hidden, rate_readout, initial_loss, final_loss,\n                          \
+         diverged, steps_run; a diverged run's final loss is\n                          \
+         written as inf, a NaN loss as nan\n  \
+         results.json            the config, the best η0 of each seed and depth, the\n                          \
+         slope fits and every run result with its loss curve;\n                          \
+         JSON has no infinity or NaN, so non-finite numbers\n                          \
+         are the strings \"inf\", \"-inf\" and \"nan\"\n  \
+         loss_vs_depth.svg       final loss against depth, one curve per η0 (first seed)\n  \
+         loss_vs_rate.svg        final loss against η0, one curve per depth (first seed)\n  \
+         best_rate_vs_depth.svg  best rate against depth on log-log axes, with the\n                          \
+         fitted slope and the smallest diverging η0 (all seeds)\n\
+         \n\
+         Slope fits, printed after the table and written to results.json as slope_fits:\n\
+         least squares of ln best rate against ln depth over depths of at least {min_depth},\n\
+         all seeds pooled. Each fit has the slope, the intercept (ln rate at depth 1),\n\
+         the slope of each seed and the 95 % Student t interval of the mean per-seed\n\
+         slope, which is null unless 2 or more seeds have a slope. The base rate η0 is\n\
+         fitted under every parametrization, and under mup-depth also the plain rate of\n\
+         the hidden layers. A fit is null with fewer than 2 depths of at least {min_depth}.\n\
          \n\
          Exit status: 0 on success, 2 for invalid options, 1 when writing an output fails.",
         bounds::MAX_SWEEP_FLOPS,
         bounds::MAX_RUN_BYTES / (1024.0 * 1024.0),
+        min_depth = FIT_MIN_DEPTH,
     )
 }
 

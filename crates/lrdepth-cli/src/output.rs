@@ -1,5 +1,5 @@
-//! The program's outputs: the table on stdout, `results.csv`,
-//! `results.json` and the SVG plots.
+//! The program's outputs: the table and the slope fits on stdout,
+//! `results.csv`, `results.json` and the SVG plots.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -9,13 +9,18 @@ use anyhow::{Context, anyhow};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use serde::{Serialize, Serializer};
 
+use lrdepth_core::analysis::{FIT_MIN_DEPTH, RateKind, SlopeFit};
 use lrdepth_core::{BestRate, GroupRates, RunResult, SweepConfig, best_rates};
-use lrdepth_plot::{PlotData, Style, draw_loss_vs_depth, draw_loss_vs_rate};
+use lrdepth_plot::{
+    BestRateData, PlotData, RateSeries, Style, describe_fit, draw_best_rate_vs_depth,
+    draw_loss_vs_depth, draw_loss_vs_rate,
+};
 
 pub const CSV_FILE: &str = "results.csv";
 pub const JSON_FILE: &str = "results.json";
 pub const DEPTH_PLOT_FILE: &str = "loss_vs_depth.svg";
 pub const RATE_PLOT_FILE: &str = "loss_vs_rate.svg";
+pub const BEST_RATE_PLOT_FILE: &str = "best_rate_vs_depth.svg";
 
 /// Size of each SVG plot, in pixels.
 const PLOT_SIZE: (u32, u32) = (800, 480);
@@ -87,6 +92,39 @@ pub fn write_tables(
     Ok(())
 }
 
+/// Returns the input of the best-rate plot and the slope fits: the runs of
+/// every seed, with rates expressed as under the config's parametrization.
+fn best_rate_data<'a>(config: &'a SweepConfig, results: &'a [RunResult]) -> BestRateData<'a> {
+    BestRateData {
+        results,
+        depths: &config.depths,
+        parametrization: config.parametrization,
+        reference_depth: config.reference_depth,
+    }
+}
+
+/// Writes the fitted slope of ln best rate against ln depth, one line per
+/// kind of rate, such as "best η0: slope -1.48 [-2.00, -0.95]".
+pub fn write_fits(
+    out: &mut impl Write,
+    config: &SweepConfig,
+    results: &[RunResult],
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "Slope of ln best rate against ln depth, fitted over depths ≥ {FIT_MIN_DEPTH} \
+         with all seeds pooled."
+    )?;
+    writeln!(
+        out,
+        "The brackets give the 95 % interval of the mean per-seed slope."
+    )?;
+    for series in best_rate_data(config, results).series() {
+        writeln!(out, "{}", describe_fit(&series))?;
+    }
+    Ok(())
+}
+
 /// Formats a float for the CSV file: the shortest text that parses back to
 /// the same value, and `inf`, `-inf` or `nan` for non-finite values.
 fn format_csv_number(value: f64) -> String {
@@ -124,12 +162,12 @@ pub fn write_csv(out: &mut impl Write, results: &[RunResult]) -> io::Result<()> 
     Ok(())
 }
 
-/// A loss in JSON: a number when finite, else the string "inf", "-inf" or
+/// A float in JSON: a number when finite, else the string "inf", "-inf" or
 /// "nan", since JSON has no such numbers and serde_json would write null.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct JsonLoss(f64);
+struct JsonNumber(f64);
 
-impl Serialize for JsonLoss {
+impl Serialize for JsonNumber {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let value = self.0;
         if value.is_finite() {
@@ -144,7 +182,7 @@ impl Serialize for JsonLoss {
     }
 }
 
-/// A [`RunResult`] with its losses as [`JsonLoss`].
+/// A [`RunResult`] with its losses as [`JsonNumber`].
 #[derive(Debug, Serialize)]
 struct JsonRun {
     index: usize,
@@ -152,11 +190,11 @@ struct JsonRun {
     depth: usize,
     eta0: f64,
     rates: GroupRates,
-    initial_loss: JsonLoss,
-    final_loss: JsonLoss,
+    initial_loss: JsonNumber,
+    final_loss: JsonNumber,
     diverged: bool,
     steps_run: usize,
-    loss_curve: Vec<(usize, JsonLoss)>,
+    loss_curve: Vec<(usize, JsonNumber)>,
 }
 
 impl From<&RunResult> for JsonRun {
@@ -181,14 +219,63 @@ impl From<&RunResult> for JsonRun {
             depth: *depth,
             eta0: *eta0,
             rates: *rates,
-            initial_loss: JsonLoss(*initial_loss),
-            final_loss: JsonLoss(*final_loss),
+            initial_loss: JsonNumber(*initial_loss),
+            final_loss: JsonNumber(*final_loss),
             diverged: *diverged,
             steps_run: *steps_run,
             loss_curve: loss_curve
                 .iter()
-                .map(|&(step, loss)| (step, JsonLoss(loss)))
+                .map(|&(step, loss)| (step, JsonNumber(loss)))
                 .collect(),
+        }
+    }
+}
+
+/// A [`SlopeFit`] with its numbers as [`JsonNumber`].
+#[derive(Debug, Serialize)]
+struct JsonSlopeFit {
+    slope: JsonNumber,
+    intercept: JsonNumber,
+    per_seed: Vec<JsonNumber>,
+    interval: Option<(JsonNumber, JsonNumber)>,
+}
+
+impl From<&SlopeFit> for JsonSlopeFit {
+    fn from(fit: &SlopeFit) -> Self {
+        // Destructured without `..`, so a new field of `SlopeFit` fails to
+        // compile here until it is added to the JSON output.
+        let SlopeFit {
+            slope,
+            intercept,
+            per_seed,
+            interval,
+        } = fit;
+        JsonSlopeFit {
+            slope: JsonNumber(*slope),
+            intercept: JsonNumber(*intercept),
+            per_seed: per_seed.iter().copied().map(JsonNumber).collect(),
+            interval: interval.map(|(lo, hi)| (JsonNumber(lo), JsonNumber(hi))),
+        }
+    }
+}
+
+/// Slope fit of one kind of rate against depth.
+#[derive(Debug, Serialize)]
+struct JsonRateFit {
+    kind: RateKind,
+    /// Smallest depth included in the fit.
+    min_depth: usize,
+    /// Fit of ln rate against ln depth. It is `None`, written as null, when
+    /// fewer than two depths of at least `min_depth` have a best rate.
+    fit: Option<JsonSlopeFit>,
+}
+
+impl From<&RateSeries> for JsonRateFit {
+    fn from(series: &RateSeries) -> Self {
+        JsonRateFit {
+            kind: series.kind,
+            min_depth: FIT_MIN_DEPTH,
+            fit: series.fit.as_ref().map(JsonSlopeFit::from),
         }
     }
 }
@@ -200,19 +287,23 @@ struct JsonReport<'a> {
     /// Best η0 of each seed and depth with a finite run, so every number
     /// here is finite.
     best_rates: Vec<BestRate>,
+    /// Slope fit of each kind of rate that the parametrization defines.
+    slope_fits: Vec<JsonRateFit>,
     runs: Vec<JsonRun>,
 }
 
-/// Writes the config, the best rates and every run result as pretty-printed
-/// JSON.
+/// Writes the config, the best rates, the slope fits and every run result
+/// as pretty-printed JSON.
 pub fn write_json(
     out: &mut impl Write,
     config: &SweepConfig,
     results: &[RunResult],
 ) -> anyhow::Result<()> {
+    let series = best_rate_data(config, results).series();
     let report = JsonReport {
         config,
         best_rates: best_rates(results),
+        slope_fits: series.iter().map(JsonRateFit::from).collect(),
         runs: results.iter().map(JsonRun::from).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -233,7 +324,8 @@ fn write_file(
         .with_context(|| format!("failed to write {}", path.display()))
 }
 
-/// Draws both plots of the first seed's runs as SVG files in `dir`.
+/// Draws the two loss plots of the first seed's runs and the best-rate plot
+/// of every seed's runs as SVG files in `dir`.
 fn write_plots(dir: &Path, config: &SweepConfig, results: &[RunResult]) -> anyhow::Result<()> {
     let first_seed_results: Vec<RunResult> = results
         .iter()
@@ -257,11 +349,16 @@ fn write_plots(dir: &Path, config: &SweepConfig, results: &[RunResult]) -> anyho
     let root = SVGBackend::new(&path, PLOT_SIZE).into_drawing_area();
     draw_loss_vs_rate(&root, &data, &style)
         .map_err(|error| anyhow!("failed to draw {}: {error}", path.display()))?;
+
+    let path = dir.join(BEST_RATE_PLOT_FILE);
+    let root = SVGBackend::new(&path, PLOT_SIZE).into_drawing_area();
+    draw_best_rate_vs_depth(&root, &best_rate_data(config, results), &style)
+        .map_err(|error| anyhow!("failed to draw {}: {error}", path.display()))?;
     Ok(())
 }
 
-/// Writes the CSV and JSON files of every seed and the plots of the first
-/// seed into `dir`, creating it if missing.
+/// Writes the CSV and JSON files and the best-rate plot of every seed and
+/// the loss plots of the first seed into `dir`, creating it if missing.
 pub fn write_files(dir: &Path, config: &SweepConfig, results: &[RunResult]) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("failed to create output folder {}", dir.display()))?;
@@ -337,6 +434,125 @@ mod tests {
         let plain = serde_json::to_value(&result).unwrap();
         let encoded = serde_json::to_value(JsonRun::from(&result)).unwrap();
         assert_eq!(plain, encoded, "finite results serialize unchanged");
+    }
+
+    /// Runs of seeds 0 and 1 at depths 4 and 8 whose best η0 halves with
+    /// depth for seed 0 and quarters for seed 1: per-seed slopes -1 and -2.
+    fn two_seed_results() -> Vec<RunResult> {
+        vec![
+            run(4, 1.0, 0.25, false),
+            run(8, 0.5, 0.25, false),
+            RunResult {
+                seed: 1,
+                ..run(4, 1.0, 0.25, false)
+            },
+            RunResult {
+                seed: 1,
+                ..run(8, 0.25, 0.25, false)
+            },
+        ]
+    }
+
+    #[test]
+    fn json_has_slope_fit_of_each_seed() {
+        let mut out = Vec::new();
+        write_json(&mut out, &config(), &two_seed_results()).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let fits = json["slope_fits"].as_array().unwrap();
+        assert_eq!(fits.len(), 1, "μP has only the base rate");
+        assert_eq!(fits[0]["kind"], "base");
+        assert_eq!(fits[0]["min_depth"], 4);
+
+        let fit = &fits[0]["fit"];
+        let slope = fit["slope"].as_f64().unwrap();
+        assert!((slope + 1.5).abs() < 1e-12, "pooled slope {slope}");
+        let intercept = fit["intercept"].as_f64().unwrap();
+        assert!((intercept - 1.5 * 4f64.ln()).abs() < 1e-12, "{intercept}");
+        let per_seed: Vec<f64> = fit["per_seed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|value| value.as_f64().unwrap())
+            .collect();
+        assert_eq!(per_seed.len(), 2);
+        assert!((per_seed[0] + 1.0).abs() < 1e-12, "{per_seed:?}");
+        assert!((per_seed[1] + 2.0).abs() < 1e-12, "{per_seed:?}");
+        let lo = fit["interval"][0].as_f64().unwrap();
+        let hi = fit["interval"][1].as_f64().unwrap();
+        assert!(lo < -2.0, "interval ({lo}, {hi}) misses the slope -2");
+        assert!(hi > -1.0, "interval ({lo}, {hi}) misses the slope -1");
+    }
+
+    #[test]
+    fn json_fit_is_null_below_min_depth() {
+        let results = [run(2, 0.1, 0.25, false)];
+        let mut out = Vec::new();
+        write_json(&mut out, &config(), &results).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json["slope_fits"][0]["kind"], "base");
+        assert!(json["slope_fits"][0]["fit"].is_null());
+    }
+
+    #[test]
+    fn json_writes_non_finite_fit_as_strings() {
+        let fit = SlopeFit {
+            slope: f64::NAN,
+            intercept: f64::INFINITY,
+            per_seed: vec![-1.5, f64::NEG_INFINITY],
+            interval: Some((f64::NEG_INFINITY, 2.0)),
+        };
+        let json = serde_json::to_value(JsonSlopeFit::from(&fit)).unwrap();
+        assert_eq!(json["slope"], "nan");
+        assert_eq!(json["intercept"], "inf");
+        assert_eq!(json["per_seed"], serde_json::json!([-1.5, "-inf"]));
+        assert_eq!(json["interval"], serde_json::json!(["-inf", 2.0]));
+    }
+
+    #[test]
+    fn json_slope_fit_has_every_field() {
+        for interval in [Some((-2.0, -1.0)), None] {
+            let fit = SlopeFit {
+                slope: -1.5,
+                intercept: 0.5,
+                per_seed: vec![-1.0, -2.0],
+                interval,
+            };
+            let plain = serde_json::to_value(&fit).unwrap();
+            let encoded = serde_json::to_value(JsonSlopeFit::from(&fit)).unwrap();
+            assert_eq!(plain, encoded, "finite fits serialize unchanged");
+        }
+    }
+
+    #[test]
+    fn fits_list_each_rate_kind() {
+        let outcome = SweepConfig::parse([
+            ("eta0", "0.25, 0.5, 1"),
+            ("depths", "4, 8"),
+            ("param", "mup-depth"),
+        ]);
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        let mut out = Vec::new();
+        write_fits(&mut out, &outcome.config, &two_seed_results()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        assert!(lines[2].starts_with("best η0: slope -1.50 ["), "{text}");
+        assert!(
+            lines[3].starts_with("best plain η: slope -3.00 ["),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn fits_report_missing_depths() {
+        let results = [run(2, 0.1, 0.25, false)];
+        let mut out = Vec::new();
+        write_fits(&mut out, &config(), &results).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text.lines().last(),
+            Some("best η0: no fit (needs 2 depths ≥ 4)")
+        );
     }
 
     #[test]

@@ -21,6 +21,23 @@ const SMALL_SWEEP: &[&str] = &[
 ];
 const SMALL_SWEEP_RUNS: usize = 2 * 2 * 3;
 
+/// A sweep of 2 seeds with two depths of at least 4, the fewest that the
+/// slope fit uses.
+const FIT_SWEEP: &[&str] = &[
+    "--eta0",
+    "0.03,0.1,0.3,1,3",
+    "--depths",
+    "2,4,8",
+    "--width",
+    "16",
+    "--steps",
+    "20",
+    "--samples",
+    "16",
+    "--seeds",
+    "2",
+];
+
 fn run_lrdepth(args: &[&str], out_dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lrdepth"))
         .args(args)
@@ -67,18 +84,103 @@ fn small_sweep_writes_every_file() {
         runs.iter().any(|run| run["final_loss"] == "inf"),
         "diverged losses are the string \"inf\""
     );
-    assert!(!json_text.contains("null"), "no loss is written as null");
+    for run in runs {
+        assert!(!run["initial_loss"].is_null(), "{run}");
+        assert!(!run["final_loss"].is_null(), "{run}");
+        for point in run["loss_curve"].as_array().unwrap() {
+            assert!(!point[1].is_null(), "{run}");
+        }
+    }
+    assert_eq!(json["slope_fits"][0]["kind"], "base");
+    assert!(
+        json["slope_fits"][0]["fit"].is_null(),
+        "depths 1 and 3 are below the fit's minimum depth"
+    );
 
     for plot in ["loss_vs_depth.svg", "loss_vs_rate.svg"] {
         let svg = std::fs::read_to_string(dir.path().join(plot)).unwrap();
         assert!(svg.starts_with("<svg"), "{plot} is not SVG");
         assert!(svg.contains("final loss"), "{plot} has no axis label");
     }
+    let svg = std::fs::read_to_string(dir.path().join("best_rate_vs_depth.svg")).unwrap();
+    assert!(svg.starts_with("<svg"), "best_rate_vs_depth.svg is not SVG");
+    assert!(
+        svg.contains("Best rate against depth"),
+        "best_rate_vs_depth.svg has no title"
+    );
 
     let table = String::from_utf8(output.stdout).unwrap();
     assert!(table.contains("seed 0:"), "{table}");
     assert!(table.contains("seed 1:"), "{table}");
     assert!(table.contains("div"), "{table}");
+    assert!(
+        table.contains("best η0: no fit (needs 2 depths ≥ 4)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn two_seeds_give_two_seed_slopes() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_lrdepth(FIT_SWEEP, dir.path());
+    assert!(output.status.success(), "stderr: {}", stderr_text(&output));
+
+    let json_text = std::fs::read_to_string(dir.path().join("results.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json_text).unwrap();
+    let fits = json["slope_fits"].as_array().unwrap();
+    assert_eq!(fits.len(), 1, "the default μP fits only η0");
+    assert_eq!(fits[0]["kind"], "base");
+    assert_eq!(fits[0]["min_depth"], 4);
+
+    let fit = &fits[0]["fit"];
+    assert!(fit["slope"].is_f64(), "slope is not a number: {fit}");
+    assert!(
+        fit["intercept"].is_f64(),
+        "intercept is not a number: {fit}"
+    );
+    let per_seed = fit["per_seed"].as_array().unwrap();
+    assert_eq!(per_seed.len(), 2, "{fit}");
+    assert!(per_seed.iter().all(|slope| slope.is_f64()), "{fit}");
+    let interval = fit["interval"].as_array().unwrap();
+    assert_eq!(interval.len(), 2, "{fit}");
+    let (lo, hi) = (interval[0].as_f64().unwrap(), interval[1].as_f64().unwrap());
+    assert!(lo <= hi, "{fit}");
+
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let fit_line = stdout
+        .lines()
+        .find(|line| line.starts_with("best η0: "))
+        .unwrap_or_else(|| panic!("no fit line:\n{stdout}"));
+    assert!(fit_line.starts_with("best η0: slope "), "{fit_line}");
+    assert!(fit_line.ends_with(']'), "no interval: {fit_line}");
+
+    let svg = std::fs::read_to_string(dir.path().join("best_rate_vs_depth.svg")).unwrap();
+    assert!(
+        svg.contains("Best rate against depth"),
+        "no title in the SVG"
+    );
+}
+
+#[test]
+fn depth_rule_fits_base_and_plain_rates() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [FIT_SWEEP, &["--param", "mup-depth"]].concat();
+    let output = run_lrdepth(&args, dir.path());
+    assert!(output.status.success(), "stderr: {}", stderr_text(&output));
+
+    let json_text = std::fs::read_to_string(dir.path().join("results.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json_text).unwrap();
+    let kinds: Vec<&str> = json["slope_fits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|fit| fit["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["base", "plain"]);
+
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("best η0: "), "{stdout}");
+    assert!(stdout.contains("best plain η: "), "{stdout}");
 }
 
 #[test]
@@ -152,6 +254,8 @@ fn help_lists_ranges_and_json_encoding() {
         "--seeds",
         "\"inf\"",
         "2.0e12",
+        "best_rate_vs_depth.svg",
+        "slope_fits",
     ] {
         assert!(help.contains(expected), "help lacks {expected:?}:\n{help}");
     }

@@ -93,6 +93,76 @@ pub fn last_layer_estimate(depth: usize, residual: f64) -> f64 {
     0.5 * residual * residual * (l * l + (l - 1.0) * l * (2.0 * l - 1.0) / 3.0)
 }
 
+/// Base rate of the probe's step: small enough that the step is linear
+/// in it (doubling it multiplies the squared move by 4 within 5 %, tested
+/// below), large enough to stay far from f64 rounding.
+pub const PROBE_ETA0: f64 = 1e-3;
+
+/// The probe at one depth, summarised over seeds. Moves are divided by η0
+/// (not the plain rate), so under the depth rule a flat curve means the
+/// rule cancels the depth dependence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProbeSummary {
+    pub depth: usize,
+    pub n_seeds: usize,
+    /// Mean and median of (1/n)·||Δz_L||²/η0².
+    pub mean_last: f64,
+    pub median_last: f64,
+    /// Mean of the first-order estimate for each seed's residual, times
+    /// (η/η0)², so it compares with `mean_last`.
+    pub estimate_last: f64,
+    /// Mean and median of Δf/(−r·η0).
+    pub mean_output: f64,
+    pub median_output: f64,
+    /// Mean over seeds of (1/n)·||Δz_l||²/η0² for l = 1 ..= L.
+    pub per_layer_mean: Vec<f64>,
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Runs the probe at `depth` for seeds `seed .. seed + n_seeds` and
+/// summarises it. `template` supplies everything but the depth and seed.
+pub fn probe_summary(template: &ProbeSettings, depth: usize, n_seeds: usize) -> ProbeSummary {
+    let mut last = Vec::with_capacity(n_seeds);
+    let mut output = Vec::with_capacity(n_seeds);
+    let mut estimate = 0.0;
+    let mut per_layer_mean = vec![0.0; depth];
+    let eta0 = template.eta0;
+    for offset in 0..n_seeds as u64 {
+        let probe = one_step_probe(&ProbeSettings {
+            depth,
+            seed: template.seed + offset,
+            ..*template
+        });
+        last.push(probe.per_layer[depth - 1] / (eta0 * eta0));
+        output.push(probe.delta_output / (-probe.residual * eta0));
+        let rate_ratio = probe.eta / eta0;
+        estimate += last_layer_estimate(depth, probe.residual) * rate_ratio * rate_ratio;
+        for (sum, value) in per_layer_mean.iter_mut().zip(&probe.per_layer) {
+            *sum += value / (eta0 * eta0);
+        }
+    }
+    let count = n_seeds.max(1) as f64;
+    per_layer_mean.iter_mut().for_each(|v| *v /= count);
+    ProbeSummary {
+        depth,
+        n_seeds,
+        mean_last: last.iter().sum::<f64>() / count,
+        median_last: median(&mut last),
+        estimate_last: estimate / count,
+        mean_output: output.iter().sum::<f64>() / count,
+        median_output: median(&mut output),
+        per_layer_mean,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +191,33 @@ mod tests {
                 "depth {depth}: ratio {ratio}"
             );
         }
+    }
+
+    #[test]
+    fn default_probe_rate_is_linear() {
+        let double = one_step_probe(&settings(8, 2.0 * PROBE_ETA0, 5));
+        let single = one_step_probe(&settings(8, PROBE_ETA0, 5));
+        let ratio = double.per_layer[7] / single.per_layer[7];
+        assert!((ratio / 4.0 - 1.0).abs() < 0.05, "ratio {ratio}");
+    }
+
+    /// Under μP the move grows steeply with depth; under the depth rule, at
+    /// the same η0, the growth from depth 4 to 16 is cancelled to within a
+    /// factor 4 (the rule divides by (16/4)³ = 64 in expectation).
+    #[test]
+    fn depth_rule_flattens_probe() {
+        let growth = |parametrization| {
+            let template = ProbeSettings {
+                parametrization,
+                ..settings(4, PROBE_ETA0, 0)
+            };
+            let shallow = probe_summary(&template, 4, 32);
+            let deep = probe_summary(&template, 16, 32);
+            deep.median_last / shallow.median_last
+        };
+        let mup = growth(Parametrization::Mup);
+        let rule = growth(Parametrization::MupDepth);
+        assert!(mup > 16.0, "μP growth from depth 4 to 16 is only {mup}");
+        assert!((0.25..4.0).contains(&rule), "depth-rule growth {rule}");
     }
 }

@@ -5,12 +5,14 @@
 //! that sizes its backend by the device pixel ratio gets crisp plots.
 
 mod best_rate;
+mod probe;
 
 pub use best_rate::{BestRateData, RateSeries, describe_fit, draw_best_rate_vs_depth};
 use lrdepth_core::{RunResult, best_rates};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
+pub use probe::{draw_probe_profile, draw_probe_vs_depth};
 
 /// Result of a drawing call on backend `DB`.
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;

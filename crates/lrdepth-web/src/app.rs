@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use lrdepth_core::probe::ProbeSummary;
 use lrdepth_core::{RunResult, RunSpec, SweepConfig};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, HtmlButtonElement, HtmlElement, MessageEvent};
@@ -16,7 +17,7 @@ use web_sys::{ErrorEvent, Event, HtmlButtonElement, HtmlElement, MessageEvent};
 use crate::dom::{self, by_id};
 use crate::form;
 use crate::pool::{PoolWorker, worker_count};
-use crate::protocol::{FromWorker, ToWorker, from_js, to_js};
+use crate::protocol::{self, FromWorker, ToWorker, from_js, to_js};
 use crate::view;
 
 type Shared = Rc<RefCell<App>>;
@@ -42,7 +43,19 @@ struct App {
     retired: Vec<PoolWorker>,
     /// Counts sweeps, so a start-up check can tell whether its sweep is still on.
     sweep_number: u32,
+    /// The one-step probe on display, with its worker while it runs.
+    probe: Option<ProbeRun>,
 }
+
+/// A one-step probe: one worker, one message per depth.
+struct ProbeRun {
+    config: SweepConfig,
+    summaries: Vec<ProbeSummary>,
+    worker: Option<PoolWorker>,
+}
+
+/// Seeds per depth of the page's probe: enough for a stable median.
+const PROBE_SEEDS: usize = 64;
 
 /// Time the workers have to load their wasm and report ready, in
 /// milliseconds. A worker whose module fails to compile rejects a promise
@@ -67,7 +80,9 @@ pub fn start() -> Result<(), JsError> {
     wire_controls(&app)?;
     wire_resize(&app)?;
     let valid = validate(&app)?;
-    view::draw_plots(&form::parse_form()?.config, &[])?;
+    let config = form::parse_form()?.config;
+    view::draw_plots(&config, &[])?;
+    view::draw_probe_plots(&config.depths, &[])?;
     view::set_state("idle")?;
 
     let run_on_load = url
@@ -133,6 +148,9 @@ fn wire_controls(app: &Shared) -> Result<(), JsError> {
         }
         Ok(())
     })?;
+    let probe_button: HtmlButtonElement = by_id("probe-run")?;
+    let probe_app = app.clone();
+    listen(&probe_button, "click", move |_| start_probe(&probe_app))?;
     let stop: HtmlButtonElement = by_id("stop")?;
     let stop_app = app.clone();
     listen(&stop, "click", move |_| stop_sweep(&stop_app, "Stopped."))?;
@@ -148,7 +166,13 @@ fn wire_resize(app: &Shared) -> Result<(), JsError> {
     });
     let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref())
         .map_err(|e| dom::js_error("could not watch the plot sizes", e))?;
-    for id in [view::DEPTH_PLOT_ID, view::RATE_PLOT_ID, view::BEST_PLOT_ID] {
+    for id in [
+        view::DEPTH_PLOT_ID,
+        view::RATE_PLOT_ID,
+        view::BEST_PLOT_ID,
+        view::PROBE_PLOT_ID,
+        view::PROFILE_PLOT_ID,
+    ] {
         observer.observe(&by_id::<web_sys::Element>(id)?);
     }
     on_resize.forget();
@@ -156,10 +180,14 @@ fn wire_resize(app: &Shared) -> Result<(), JsError> {
 }
 
 fn redraw(app: &Shared) -> Result<(), JsError> {
-    let app = app.borrow();
-    match &app.sweep {
-        Some(sweep) => view::draw_plots(&sweep.config, &sweep.results),
-        None => view::draw_plots(&form::parse_form()?.config, &[]),
+    let state = app.borrow();
+    match &state.sweep {
+        Some(sweep) => view::draw_plots(&sweep.config, &sweep.results)?,
+        None => view::draw_plots(&form::parse_form()?.config, &[])?,
+    }
+    match &state.probe {
+        Some(probe) => view::draw_probe_plots(&probe.config.depths, &probe.summaries),
+        None => view::draw_probe_plots(&form::parse_form()?.config.depths, &[]),
     }
 }
 
@@ -236,6 +264,123 @@ fn spawn_worker(app: &Shared) -> Result<PoolWorker, JsError> {
         id,
     )?;
     Ok(worker)
+}
+
+/// Starts the one-step probe on a worker of its own, at every depth of the form.
+fn start_probe(app: &Shared) -> Result<(), JsError> {
+    let outcome = form::parse_form()?;
+    if !outcome.errors.is_empty() {
+        return dom::set_text("probe-status", "Fix the highlighted fields first.");
+    }
+    let config = outcome.config;
+    if let Some(reason) = protocol::probe_blocker(&config) {
+        return dom::set_text("probe-status", &reason);
+    }
+    {
+        let mut state = app.borrow_mut();
+        let previous = state.probe.take().and_then(|p| p.worker);
+        state.retired.extend(previous);
+    }
+    let message_app = app.clone();
+    let error_app = app.clone();
+    let worker = PoolWorker::spawn(
+        move |event: MessageEvent| {
+            if let Err(error) = on_probe_message(&message_app, event) {
+                report_error(error);
+            }
+        },
+        move |event: ErrorEvent| {
+            event.prevent_default();
+            finish_probe(
+                &error_app,
+                &format!("The probe worker failed: {}.", event.message()),
+            );
+        },
+        next_worker_id(),
+    )?;
+    app.borrow_mut().probe = Some(ProbeRun {
+        config: config.clone(),
+        summaries: Vec::new(),
+        worker: Some(worker),
+    });
+    log::info!(
+        "probe started: depths {}, seeds {PROBE_SEEDS}",
+        config.depths.len()
+    );
+    dom::set_text(
+        "probe-status",
+        &format!("0 / {} depths", config.depths.len()),
+    )?;
+    view::draw_probe_plots(&config.depths, &[])
+}
+
+fn on_probe_message(app: &Shared, event: MessageEvent) -> Result<(), JsError> {
+    match from_js::<FromWorker>(event.data())? {
+        FromWorker::Ready => {
+            let state = app.borrow();
+            let Some(probe) = &state.probe else {
+                return Ok(());
+            };
+            let Some(slot) = &probe.worker else {
+                return Ok(());
+            };
+            for &depth in probe.config.depths.iter().rev() {
+                let message = to_js(&ToWorker::Probe {
+                    config: probe.config.clone(),
+                    depth,
+                    n_seeds: PROBE_SEEDS,
+                })?;
+                slot.worker
+                    .post_message(&message)
+                    .map_err(|e| dom::js_error("could not send a probe to its worker", e))?;
+            }
+            Ok(())
+        }
+        FromWorker::Probed { summary } => {
+            let (depths, summaries) = {
+                let mut state = app.borrow_mut();
+                let Some(probe) = state.probe.as_mut() else {
+                    return Ok(());
+                };
+                probe.summaries.push(summary);
+                (probe.config.depths.clone(), probe.summaries.clone())
+            };
+            view::draw_probe_plots(&depths, &summaries)?;
+            if summaries.len() == depths.len() {
+                finish_probe(
+                    app,
+                    &format!("Done: {} depths, {PROBE_SEEDS} seeds each.", depths.len()),
+                );
+                Ok(())
+            } else {
+                dom::set_text(
+                    "probe-status",
+                    &format!("{} / {} depths", summaries.len(), depths.len()),
+                )
+            }
+        }
+        FromWorker::Failed { message } => {
+            finish_probe(app, &format!("The probe failed: {message}."));
+            Ok(())
+        }
+        FromWorker::Finished { .. } => Ok(()),
+    }
+}
+
+/// Ends the probe: parks its worker (never dropped inside its own handler)
+/// and shows `message`.
+fn finish_probe(app: &Shared, message: &str) {
+    let mut state = app.borrow_mut();
+    let worker = state.probe.as_mut().and_then(|p| p.worker.take());
+    if let Some(slot) = &worker {
+        slot.worker.terminate();
+    }
+    state.retired.extend(worker);
+    drop(state);
+    log::info!("probe ended: {message}");
+    if let Err(error) = dom::set_text("probe-status", message) {
+        report_error(error);
+    }
 }
 
 /// Stops the sweep if no worker has reported ready in time.
@@ -319,6 +464,7 @@ fn on_worker_message(app: &Shared, worker_id: u32, event: MessageEvent) -> Resul
             app,
             &format!("A training worker reported an error: {message}. Finished runs are kept."),
         ),
+        FromWorker::Probed { .. } => Ok(()),
     }
 }
 

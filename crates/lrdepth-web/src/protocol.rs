@@ -5,6 +5,7 @@
 //! for its [`FromWorker::Finished`] before sending the next, so a worker
 //! never queues work and Stop only has to terminate it.
 
+use lrdepth_core::probe::{PROBE_ETA0, ProbeSettings, ProbeSummary, probe_summary};
 use lrdepth_core::task::Dataset;
 use lrdepth_core::{RunResult, RunSpec, SweepConfig};
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,29 @@ use wasm_bindgen::prelude::*;
 pub enum ToWorker {
     /// Train one run of the sweep described by `config`.
     Train { config: SweepConfig, run: RunSpec },
+    /// Run the one-step probe at `depth` over `n_seeds` seeds, with the
+    /// network settings of `config`.
+    Probe {
+        config: SweepConfig,
+        depth: usize,
+        n_seeds: usize,
+    },
+}
+
+/// Seeds of the one-step probe per depth, at most.
+pub const MAX_PROBE_SEEDS: usize = 256;
+
+/// Returns why the probe cannot run with `config`, if it cannot: its
+/// slopes need width of at least four times the deepest depth.
+pub fn probe_blocker(config: &SweepConfig) -> Option<String> {
+    let deepest = config.depths.iter().max().copied().unwrap_or(1);
+    (config.width < 4 * deepest).then(|| {
+        format!(
+            "The probe needs width of at least 4 × the deepest depth: width {} is below 4 × {deepest} = {}.",
+            config.width,
+            4 * deepest
+        )
+    })
 }
 
 /// Worker → page.
@@ -26,6 +50,9 @@ pub enum FromWorker {
     Ready,
     Finished {
         result: RunResult,
+    },
+    Probed {
+        summary: ProbeSummary,
     },
     /// The message could not be read or the worker panicked.
     Failed {
@@ -60,7 +87,14 @@ impl WorkerState {
     /// The config is validated again here, because a worker must never train
     /// a sweep that the bounds reject, from any sender.
     pub fn handle(&mut self, message: ToWorker) -> FromWorker {
-        let ToWorker::Train { config, run } = message;
+        let (config, run) = match message {
+            ToWorker::Train { config, run } => (config, run),
+            ToWorker::Probe {
+                config,
+                depth,
+                n_seeds,
+            } => return probe(&config, depth, n_seeds),
+        };
         let errors = revalidate(&config);
         if !errors.is_empty() {
             return FromWorker::Failed {
@@ -102,6 +136,39 @@ impl WorkerState {
             },
         };
         to_js(&reply)
+    }
+}
+
+/// Validates a probe request like a sweep, then runs it.
+fn probe(config: &SweepConfig, depth: usize, n_seeds: usize) -> FromWorker {
+    let mut errors = revalidate(config);
+    errors.extend(probe_blocker(config));
+    if !config.depths.contains(&depth) {
+        errors.push(format!(
+            "probe depth {depth} is not one of the sweep's depths"
+        ));
+    }
+    if !(1..=MAX_PROBE_SEEDS).contains(&n_seeds) {
+        errors.push(format!(
+            "probe seeds: {n_seeds} is outside the allowed range 1 to {MAX_PROBE_SEEDS}"
+        ));
+    }
+    if !errors.is_empty() {
+        return FromWorker::Failed {
+            message: errors.join("; "),
+        };
+    }
+    let template = ProbeSettings {
+        parametrization: config.parametrization,
+        task: config.task,
+        width: config.width,
+        depth,
+        reference_depth: config.reference_depth,
+        eta0: PROBE_ETA0,
+        seed: config.seed,
+    };
+    FromWorker::Probed {
+        summary: probe_summary(&template, depth, n_seeds),
     }
 }
 

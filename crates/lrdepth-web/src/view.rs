@@ -1,11 +1,13 @@
 //! Display of a sweep: the progress bar, the results table and the two
 //! plots.
 
+use lrdepth_core::probe::ProbeSummary;
 use lrdepth_core::{RunResult, SweepConfig, best_rates};
 use lrdepth_plot::{
     BestRateData, PlotData, Style, describe_fit, draw_best_rate_vs_depth, draw_loss_vs_depth,
     draw_loss_vs_rate,
 };
+use lrdepth_plot::{draw_probe_profile, draw_probe_vs_depth};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
@@ -16,6 +18,8 @@ use crate::dom::{self, by_id, format_number};
 pub const DEPTH_PLOT_ID: &str = "plot-depth";
 pub const RATE_PLOT_ID: &str = "plot-rate";
 pub const BEST_PLOT_ID: &str = "plot-best";
+pub const PROBE_PLOT_ID: &str = "plot-probe";
+pub const PROFILE_PLOT_ID: &str = "plot-profile";
 
 /// Canvas height as a share of its width.
 const PLOT_ASPECT: f64 = 0.68;
@@ -179,6 +183,34 @@ pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsE
         dom::set_text("slope-summary", &best_label)?;
     }
     Ok(())
+}
+
+/// Draws the probe's two plots and their text summaries.
+pub fn draw_probe_plots(depths: &[usize], summaries: &[ProbeSummary]) -> Result<(), JsError> {
+    let dark = prefers_dark();
+    let mut sorted: Vec<&ProbeSummary> = summaries.iter().collect();
+    sorted.sort_by_key(|s| s.depth);
+    let label = if sorted.is_empty() {
+        "One-step move of the last layer: no probe yet".to_string()
+    } else {
+        let parts: Vec<String> = sorted
+            .iter()
+            .map(|s| format!("depth {}: median {}", s.depth, format_number(s.median_last)))
+            .collect();
+        format!(
+            "One-step move of the last layer divided by η0²: {}.",
+            parts.join("; ")
+        )
+    };
+    draw_canvas(PROBE_PLOT_ID, dark, &label, |root, style| {
+        draw_probe_vs_depth(root, summaries, depths, style)
+    })?;
+    draw_canvas(
+        PROFILE_PLOT_ID,
+        dark,
+        "Move of each layer after one step, one curve per depth",
+        |root, style| draw_probe_profile(root, summaries, depths, style),
+    )
 }
 
 /// Result of drawing on a canvas.
