@@ -35,7 +35,7 @@ async fn sweep_fills_table_and_plots() {
     let page = Page::open("sweep", "/").await;
     page.wait_for_state("idle", LOAD_TIMEOUT).await;
 
-    let plots = ["plot-depth", "plot-rate"];
+    let plots = ["plot-depth", "plot-rate", "plot-best"];
     let mut labels_before_run = Vec::new();
     for id in plots {
         let label = page.attribute(&format!("#{id}"), "aria-label").await;
