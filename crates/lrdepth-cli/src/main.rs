@@ -52,6 +52,9 @@ fn run(options: &Options, config: &SweepConfig) -> anyhow::Result<()> {
         .build()
         .context("failed to start the thread pool")?;
 
+    for warning in config.warnings() {
+        eprintln!("warning: {warning}");
+    }
     let n_runs = config.runs().len();
     eprintln!(
         "running {n_runs} runs ({} seed(s) × {} depth(s) × {} η0 value(s)) on {} thread(s)",
