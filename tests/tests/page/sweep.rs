@@ -12,7 +12,7 @@ const DEPTHS: [usize; 2] = [1, 4];
 const ETA0: [f64; 2] = [0.1, 1.0];
 
 /// Column headers of `#results`, in order, for failure messages.
-const COLUMNS: [&str; 8] = [
+const COLUMNS: [&str; 9] = [
     "depth L",
     "η0",
     "rate first",
@@ -21,6 +21,7 @@ const COLUMNS: [&str; 8] = [
     "final loss",
     "diverged",
     "steps run",
+    "seed",
 ];
 
 /// One parsed row of the results table.
@@ -206,6 +207,9 @@ fn check_row(row: &[String]) -> ResultRow {
             "a run that did not diverge should run all {STEPS} steps; row {row:?}"
         );
     }
+
+    // One seed, the default 0, so every row belongs to it.
+    assert_eq!(cell(8), "0", "seed of a one-seed sweep; row {row:?}");
 
     ResultRow { depth, eta0 }
 }
