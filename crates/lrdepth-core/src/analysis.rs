@@ -34,7 +34,7 @@ impl SlopeFit {
     }
 }
 
-/// Which rate a best-rate point is expressed in.
+/// Kind of rate a best-rate point is expressed in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RateKind {
@@ -187,7 +187,14 @@ mod tests {
         }
         let fit = fit_depth_slope(&points, |b| b.refined_eta0).unwrap();
         let (lo, hi) = fit.interval.expect("three seeds give an interval");
-        assert!(lo < -1.6 && hi > -1.4, "({lo}, {hi})");
+        assert!(
+            lo < -1.6,
+            "interval ({lo}, {hi}) misses the seed slope -1.6"
+        );
+        assert!(
+            hi > -1.4,
+            "interval ({lo}, {hi}) misses the seed slope -1.4"
+        );
         assert_eq!(fit.per_seed.len(), 3);
     }
 

@@ -24,7 +24,7 @@ pub struct ProbeSettings {
     pub seed: u64,
 }
 
-/// What one step moved.
+/// Moves caused by one gradient step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProbeResult {
     pub depth: usize,
@@ -85,9 +85,10 @@ pub fn one_step_probe(settings: &ProbeSettings) -> ProbeResult {
 /// First-order estimate of E[(1/n)·||Δz_L||²]/η² at large width for
 /// residual r: (r²/2)·[L² + (L − 1)·L·(2L − 1)/3], about r²·L³/3.
 ///
-/// NOTE: an estimate derived for this project (correlated updates of the L
-/// layers add up; the spread of a product of k ReLU layers grows like
-/// 1 + 2k), not a published result; the probe measures the real quantity.
+/// NOTE: this is an estimate derived for this project, not a published
+/// result. It assumes the correlated updates of the L layers add up and the
+/// spread of a product of k ReLU layers grows like 1 + 2k. The probe
+/// measures the real quantity.
 pub fn last_layer_estimate(depth: usize, residual: f64) -> f64 {
     let l = depth as f64;
     0.5 * residual * residual * (l * l + (l - 1.0) * l * (2.0 * l - 1.0) / 3.0)

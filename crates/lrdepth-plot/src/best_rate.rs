@@ -11,7 +11,7 @@ use plotters::prelude::*;
 
 use crate::{DrawResult, Style};
 
-/// What plot 3 shows: every seed's runs and how to express their rates.
+/// Input of plot 3: every seed's runs and how to express their rates.
 #[derive(Clone, Copy, Debug)]
 pub struct BestRateData<'a> {
     pub results: &'a [RunResult],
