@@ -138,14 +138,17 @@ pub fn draw_probe_vs_depth<DB: DrawingBackend>(
     let text_x = left + swatch + style.px(5.0) as i32;
     let font = style.font(11.5);
     let mut y = style.px(44.0) as i32;
-    let seeds = sorted.first().map(|s| s.n_seeds).unwrap_or(0);
+    let over_seeds = match sorted.first() {
+        Some(first) => format!(" over {} seeds", first.n_seeds),
+        None => String::new(),
+    };
     let entries: [(String, ShapeStyle); 4] = [
         (
-            format!("mean over {seeds} seeds"),
+            format!("mean{over_seeds}"),
             mean_colour.stroke_width(style.px(2.5)),
         ),
         (
-            format!("median over {seeds} seeds"),
+            format!("median{over_seeds}"),
             median_colour.stroke_width(style.px(2.5)),
         ),
         (
