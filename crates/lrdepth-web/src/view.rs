@@ -68,6 +68,17 @@ pub fn show_table(results: &[RunResult]) -> Result<(), JsError> {
         if run.diverged {
             row.set_class_name("diverged");
         }
+        // Full-precision values for scripts and tests; the cells round them.
+        let exact = [
+            ("data-seed", run.seed.to_string()),
+            ("data-depth", run.depth.to_string()),
+            ("data-eta0", format!("{:?}", run.eta0)),
+            ("data-final-loss", format!("{:?}", run.final_loss)),
+        ];
+        for (name, value) in exact {
+            row.set_attribute(name, &value)
+                .map_err(|e| dom::js_error("could not label a table row", e))?;
+        }
         let loss = if run.diverged {
             "diverged".to_string()
         } else {

@@ -282,6 +282,30 @@ impl Page {
         })
     }
 
+    /// Returns the full-precision values of each results row, read from its
+    /// `data-*` attributes: (seed, depth, η0, final loss text).
+    pub async fn exact_rows(&self) -> Vec<(u64, usize, f64, String)> {
+        let script = "return Array.from(document.querySelectorAll('#results tbody tr'), row => \
+                      [row.dataset.seed, row.dataset.depth, row.dataset.eta0, row.dataset.finalLoss]);";
+        let value = self.browser.execute(script, vec![]).await;
+        let rows: Vec<[String; 4]> = serde_json::from_value(value.clone())
+            .unwrap_or_else(|error| panic!("row data are not strings ({error}): {value}"));
+        rows.into_iter()
+            .map(|[seed, depth, eta0, loss]| {
+                let seed = seed
+                    .parse()
+                    .unwrap_or_else(|_| panic!("data-seed {seed:?} does not parse"));
+                let depth = depth
+                    .parse()
+                    .unwrap_or_else(|_| panic!("data-depth {depth:?} does not parse"));
+                let eta0 = eta0
+                    .parse()
+                    .unwrap_or_else(|_| panic!("data-eta0 {eta0:?} does not parse"));
+                (seed, depth, eta0, loss)
+            })
+            .collect()
+    }
+
     /// Returns the attribute `name` of the element that matches `selector`.
     pub async fn attribute(&self, selector: &str, name: &str) -> Option<String> {
         self.browser

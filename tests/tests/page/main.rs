@@ -9,6 +9,7 @@
 mod default_sweep;
 mod fixture;
 mod hidpi;
+mod native_match;
 mod probe;
 mod resize;
 mod stop;
