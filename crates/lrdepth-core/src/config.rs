@@ -22,6 +22,8 @@ pub mod bounds {
     pub const SEED: (u64, u64) = (0, u32::MAX as u64);
     /// Seeds per sweep: each repeats every run with its own data and weights.
     pub const SEEDS: (usize, usize) = (1, 8);
+    /// Training workers the user may ask for; results never depend on it.
+    pub const WORKERS: (usize, usize) = (1, 8);
     /// Number of η0 values.
     pub const ETA0_COUNT: (usize, usize) = (1, 16);
     /// Number of depths.
@@ -47,10 +49,11 @@ pub enum Field {
     ReferenceDepth,
     Seed,
     Seeds,
+    Workers,
 }
 
 impl Field {
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 11] = [
         Field::Eta0,
         Field::Depths,
         Field::Width,
@@ -61,6 +64,7 @@ impl Field {
         Field::ReferenceDepth,
         Field::Seed,
         Field::Seeds,
+        Field::Workers,
     ];
 
     /// Key in URLs and id stem of the form field.
@@ -76,6 +80,7 @@ impl Field {
             Field::ReferenceDepth => "lref",
             Field::Seed => "seed",
             Field::Seeds => "seeds",
+            Field::Workers => "workers",
         }
     }
 
@@ -96,6 +101,7 @@ impl Field {
             Field::ReferenceDepth => "L_ref",
             Field::Seed => "seed",
             Field::Seeds => "seeds",
+            Field::Workers => "workers",
         }
     }
 }
@@ -231,6 +237,9 @@ pub struct SweepConfig {
     pub seed: u64,
     /// Repeats of the sweep, with seeds `seed`, `seed + 1`, and so on.
     pub seeds: usize,
+    /// Training workers in the page; `None` picks one per core. Results
+    /// are the same for any count.
+    pub workers: Option<usize>,
 }
 
 impl Default for SweepConfig {
@@ -251,6 +260,7 @@ impl Default for SweepConfig {
             reference_depth: 4,
             seed: 0,
             seeds: 1,
+            workers: None,
         }
     }
 }
@@ -432,6 +442,14 @@ impl SweepConfig {
                 self.seed = parse_integer(field, text, (min as usize, max as usize))? as u64
             }
             Field::Seeds => self.seeds = parse_integer(field, text, bounds::SEEDS)?,
+            Field::Workers => {
+                let text = text.trim();
+                self.workers = if text.is_empty() || text == "auto" {
+                    None
+                } else {
+                    Some(parse_integer(field, text, bounds::WORKERS)?)
+                }
+            }
             Field::Task => self.task = parse_choice(field, text, &Task::ALL, Task::key)?,
             Field::Parametrization => {
                 self.parametrization =
@@ -457,6 +475,9 @@ impl SweepConfig {
             Field::ReferenceDepth => self.reference_depth.to_string(),
             Field::Seed => self.seed.to_string(),
             Field::Seeds => self.seeds.to_string(),
+            Field::Workers => self
+                .workers
+                .map_or_else(|| "auto".to_string(), |w| w.to_string()),
         }
     }
 
@@ -653,6 +674,11 @@ mod tests {
                 &[("seeds", "0")],
                 "seeds: 0 is outside the allowed range 1 to 8",
             ),
+            (
+                &[("workers", "9")],
+                "workers: 9 is outside the allowed range 1 to 8",
+            ),
+            (&[("workers", "many")], "workers: \"many\" is not a number"),
             (
                 &[("seed", "4294967296")],
                 "seed: 4294967296 is outside the allowed range 0 to 4294967295",

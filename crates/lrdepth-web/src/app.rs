@@ -200,7 +200,7 @@ fn start_sweep(app: &Shared) -> Result<(), JsError> {
             .total_cmp(&config.run_flops(a.depth))
     });
     let n_runs = pending.len();
-    let n_workers = worker_count(n_runs);
+    let n_workers = worker_count(n_runs, config.workers);
     log::info!("sweep started: runs {n_runs}, workers {n_workers}");
 
     {

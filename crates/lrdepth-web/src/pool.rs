@@ -10,14 +10,18 @@ use crate::dom;
 /// of the wasm module and of the data.
 pub const MAX_WORKERS: usize = 4;
 
-/// Returns the number of workers to start for `n_runs` runs: one per
-/// logical core as the browser reports it, capped.
-pub fn worker_count(n_runs: usize) -> usize {
-    let cores = web_sys::window()
-        .map(|w| w.navigator().hardware_concurrency())
-        .filter(|c| c.is_finite() && *c >= 1.0)
-        .unwrap_or(1.0) as usize;
-    cores.clamp(1, MAX_WORKERS).min(n_runs.max(1))
+/// Returns the number of workers to start for `n_runs` runs: `requested`
+/// if the user set it, else one per logical core as the browser reports
+/// it, capped at `MAX_WORKERS`.
+pub fn worker_count(n_runs: usize, requested: Option<usize>) -> usize {
+    let automatic = || {
+        let cores = web_sys::window()
+            .map(|w| w.navigator().hardware_concurrency())
+            .filter(|c| c.is_finite() && *c >= 1.0)
+            .unwrap_or(1.0) as usize;
+        cores.clamp(1, MAX_WORKERS)
+    };
+    requested.unwrap_or_else(automatic).min(n_runs.max(1))
 }
 
 /// Builds the script URL that loads the worker build. Trunk emits the

@@ -16,3 +16,4 @@ mod stop;
 mod sweep;
 mod url_settings;
 mod worker_failure;
+mod workers;
