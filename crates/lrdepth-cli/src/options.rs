@@ -52,6 +52,11 @@ pub struct Options {
     #[arg(long, value_name = "N", allow_hyphen_values = true, help = seeds_help())]
     pub seeds: Option<String>,
 
+    /// Also train SP, μP and μP + depth rule side by side (0 or 1); the
+    /// best-rate plot and the slope fits then show each of them
+    #[arg(long, value_name = "0|1", allow_hyphen_values = true)]
+    pub compare: Option<String>,
+
     /// Worker threads that train runs in parallel, at least 1
     /// [default: all cores, or RAYON_NUM_THREADS when set]
     #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
@@ -78,6 +83,7 @@ impl Options {
             (Field::ReferenceDepth, &self.lref),
             (Field::Seed, &self.seed),
             (Field::Seeds, &self.seeds),
+            (Field::Compare, &self.compare),
         ];
         settings
             .into_iter()

@@ -10,7 +10,7 @@ use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use serde::{Serialize, Serializer};
 
 use lrdepth_core::analysis::{FIT_MIN_DEPTH, RateKind, SlopeFit};
-use lrdepth_core::{BestRate, GroupRates, RunResult, SweepConfig, best_rates};
+use lrdepth_core::{BestRate, GroupRates, Parametrization, RunResult, SweepConfig, best_rates};
 use lrdepth_plot::{
     BestRateData, PlotData, RateSeries, Style, describe_fit, draw_best_rate_vs_depth,
     draw_loss_vs_depth, draw_loss_vs_rate,
@@ -28,7 +28,7 @@ const PLOT_SIZE: (u32, u32) = (800, 480);
 /// Width of each table column, in characters.
 const COLUMN_WIDTH: usize = 10;
 
-pub const CSV_HEADER: &str = "seed,depth,eta0,rate_first,rate_hidden,rate_readout,\
+pub const CSV_HEADER: &str = "seed,param,depth,eta0,rate_first,rate_hidden,rate_readout,\
                               initial_loss,final_loss,diverged,steps_run";
 
 /// Formats a rate or a loss for the table: four decimals between 1e-3 and
@@ -52,42 +52,50 @@ pub fn write_tables(
 ) -> io::Result<()> {
     let best = best_rates(results);
     for seed in config.seed_list() {
-        writeln!(
-            out,
-            "seed {seed}: {}, {}, width {}, {} steps, {} samples, L_ref {}",
-            config.parametrization.label(),
-            config.task.label(),
-            config.width,
-            config.steps,
-            config.samples,
-            config.reference_depth,
-        )?;
-        write!(out, "{:>6}", "depth")?;
-        for eta0 in config.eta0.values() {
-            write!(out, "{:>COLUMN_WIDTH$}", format_table_number(eta0))?;
-        }
-        writeln!(out, "{:>COLUMN_WIDTH$}", "best η0")?;
-
-        for &depth in &config.depths {
-            write!(out, "{depth:>6}")?;
-            let runs = results
-                .iter()
-                .filter(|r| r.seed == seed && r.depth == depth);
-            for result in runs {
-                let cell = if result.diverged {
-                    "div".to_string()
-                } else {
-                    format_table_number(result.final_loss)
-                };
-                write!(out, "{cell:>COLUMN_WIDTH$}")?;
+        for parametrization in config.parametrizations() {
+            writeln!(
+                out,
+                "seed {seed}: {}, {}, width {}, {} steps, {} samples, L_ref {}",
+                parametrization.label(),
+                config.task.label(),
+                config.width,
+                config.steps,
+                config.samples,
+                config.reference_depth,
+            )?;
+            write!(out, "{:>6}", "depth")?;
+            for eta0 in config.eta0.values() {
+                write!(out, "{:>COLUMN_WIDTH$}", format_table_number(eta0))?;
             }
-            let best_cell = match best.iter().find(|b| b.seed == seed && b.depth == depth) {
-                Some(best) => format_table_number(best.refined_eta0),
-                None => "-".to_string(),
-            };
-            writeln!(out, "{best_cell:>COLUMN_WIDTH$}")?;
+            writeln!(out, "{:>COLUMN_WIDTH$}", "best η0")?;
+
+            for &depth in &config.depths {
+                write!(out, "{depth:>6}")?;
+                let same_group = |seed_of: u64, param_of, depth_of| {
+                    seed_of == seed && param_of == parametrization && depth_of == depth
+                };
+                let runs = results
+                    .iter()
+                    .filter(|r| same_group(r.seed, r.parametrization, r.depth));
+                for result in runs {
+                    let cell = if result.diverged {
+                        "div".to_string()
+                    } else {
+                        format_table_number(result.final_loss)
+                    };
+                    write!(out, "{cell:>COLUMN_WIDTH$}")?;
+                }
+                let best_cell = match best
+                    .iter()
+                    .find(|b| same_group(b.seed, b.parametrization, b.depth))
+                {
+                    Some(best) => format_table_number(best.refined_eta0),
+                    None => "-".to_string(),
+                };
+                writeln!(out, "{best_cell:>COLUMN_WIDTH$}")?;
+            }
+            writeln!(out)?;
         }
-        writeln!(out)?;
     }
     Ok(())
 }
@@ -151,8 +159,9 @@ pub fn write_csv(out: &mut impl Write, results: &[RunResult]) -> io::Result<()> 
         .map(format_csv_number);
         writeln!(
             out,
-            "{},{},{},{},{}",
+            "{},{},{},{},{},{}",
             result.seed,
+            result.parametrization.key(),
             result.depth,
             numbers.join(","),
             result.diverged,
@@ -187,6 +196,7 @@ impl Serialize for JsonNumber {
 struct JsonRun {
     index: usize,
     seed: u64,
+    parametrization: Parametrization,
     depth: usize,
     eta0: f64,
     rates: GroupRates,
@@ -204,6 +214,7 @@ impl From<&RunResult> for JsonRun {
         let RunResult {
             index,
             seed,
+            parametrization,
             depth,
             eta0,
             rates,
@@ -216,6 +227,7 @@ impl From<&RunResult> for JsonRun {
         JsonRun {
             index: *index,
             seed: *seed,
+            parametrization: *parametrization,
             depth: *depth,
             eta0: *eta0,
             rates: *rates,
@@ -375,6 +387,7 @@ mod tests {
         RunResult {
             index: 0,
             seed: 0,
+            parametrization: Parametrization::Mup,
             depth,
             eta0,
             rates: GroupRates {
@@ -405,8 +418,8 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], CSV_HEADER);
-        assert_eq!(lines[1], "0,2,0.1,0.1,0.05,0.1,1,nan,false,3");
-        assert_eq!(lines[2], "0,2,1,1,0.5,1,1,inf,true,3");
+        assert_eq!(lines[1], "0,mup,2,0.1,0.1,0.05,0.1,1,nan,false,3");
+        assert_eq!(lines[2], "0,mup,2,1,1,0.5,1,1,inf,true,3");
         assert_eq!(lines.len(), 3);
     }
 
@@ -532,7 +545,15 @@ mod tests {
         ]);
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
         let mut out = Vec::new();
-        write_fits(&mut out, &outcome.config, &two_seed_results()).unwrap();
+        // The runs must carry the config's parametrization: plot 3 groups by it.
+        let results: Vec<RunResult> = two_seed_results()
+            .into_iter()
+            .map(|r| RunResult {
+                parametrization: Parametrization::MupDepth,
+                ..r
+            })
+            .collect();
+        write_fits(&mut out, &outcome.config, &results).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 4, "{text}");

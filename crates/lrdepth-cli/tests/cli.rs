@@ -61,12 +61,12 @@ fn small_sweep_writes_every_file() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "seed,depth,eta0,rate_first,rate_hidden,rate_readout,initial_loss,final_loss,diverged,steps_run"
+        "seed,param,depth,eta0,rate_first,rate_hidden,rate_readout,initial_loss,final_loss,diverged,steps_run"
     );
     assert_eq!(lines.len(), 1 + SMALL_SWEEP_RUNS, "one row per run");
     for line in &lines[1..] {
         let cells: Vec<&str> = line.split(',').collect();
-        assert_eq!(cells.len(), 10, "{line}");
+        assert_eq!(cells.len(), 11, "{line}");
         assert!(cells.iter().all(|cell| !cell.is_empty()), "{line}");
     }
     assert!(

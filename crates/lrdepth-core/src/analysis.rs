@@ -157,6 +157,7 @@ mod tests {
 
     fn best(seed: u64, depth: usize, eta0: f64) -> BestRate {
         BestRate {
+            parametrization: Parametrization::Mup,
             seed,
             depth,
             grid_eta0: eta0,

@@ -50,10 +50,11 @@ pub enum Field {
     Seed,
     Seeds,
     Workers,
+    Compare,
 }
 
 impl Field {
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 12] = [
         Field::Eta0,
         Field::Depths,
         Field::Width,
@@ -65,6 +66,7 @@ impl Field {
         Field::Seed,
         Field::Seeds,
         Field::Workers,
+        Field::Compare,
     ];
 
     /// Key in URLs and id stem of the form field.
@@ -81,6 +83,7 @@ impl Field {
             Field::Seed => "seed",
             Field::Seeds => "seeds",
             Field::Workers => "workers",
+            Field::Compare => "compare",
         }
     }
 
@@ -102,6 +105,7 @@ impl Field {
             Field::Seed => "seed",
             Field::Seeds => "seeds",
             Field::Workers => "workers",
+            Field::Compare => "compare",
         }
     }
 }
@@ -240,6 +244,8 @@ pub struct SweepConfig {
     /// Training workers in the page; `None` picks one per core. Results
     /// are the same for any count.
     pub workers: Option<usize>,
+    /// Also run SP, μP and μP + depth rule side by side.
+    pub compare: bool,
 }
 
 impl Default for SweepConfig {
@@ -261,6 +267,7 @@ impl Default for SweepConfig {
             seed: 0,
             seeds: 1,
             workers: None,
+            compare: false,
         }
     }
 }
@@ -442,6 +449,19 @@ impl SweepConfig {
                 self.seed = parse_integer(field, text, (min as usize, max as usize))? as u64
             }
             Field::Seeds => self.seeds = parse_integer(field, text, bounds::SEEDS)?,
+            Field::Compare => {
+                self.compare = match text.trim() {
+                    "1" | "true" | "on" => true,
+                    "0" | "false" | "off" | "" => false,
+                    other => {
+                        return Err(ConfigError::UnknownChoice {
+                            field,
+                            value: other.to_string(),
+                            allowed: "0, 1".to_string(),
+                        });
+                    }
+                }
+            }
             Field::Workers => {
                 let text = text.trim();
                 self.workers = if text.is_empty() || text == "auto" {
@@ -475,6 +495,7 @@ impl SweepConfig {
             Field::ReferenceDepth => self.reference_depth.to_string(),
             Field::Seed => self.seed.to_string(),
             Field::Seeds => self.seeds.to_string(),
+            Field::Compare => if self.compare { "1" } else { "0" }.to_string(),
             Field::Workers => self
                 .workers
                 .map_or_else(|| "auto".to_string(), |w| w.to_string()),
@@ -501,7 +522,8 @@ impl SweepConfig {
     /// Floating-point operations of the whole sweep, at most (diverged runs stop early).
     pub fn sweep_flops(&self) -> f64 {
         let per_rate: f64 = self.depths.iter().map(|&d| self.run_flops(d)).sum();
-        per_rate * self.eta0.values().len() as f64 * self.seeds as f64
+        let repeats = self.seeds * self.parametrizations().len();
+        per_rate * self.eta0.values().len() as f64 * repeats as f64
     }
 
     /// Bytes that one run of `depth` holds: weights and gradients, and
@@ -678,6 +700,7 @@ mod tests {
                 &[("workers", "9")],
                 "workers: 9 is outside the allowed range 1 to 8",
             ),
+            (&[("compare", "yes")], "compare: \"yes\" is not one of 0, 1"),
             (&[("workers", "many")], "workers: \"many\" is not a number"),
             (
                 &[("seed", "4294967296")],

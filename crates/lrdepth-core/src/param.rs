@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const DEPTH_EXPONENT: f64 = -1.5;
 
 /// How weights are initialised and how learning rates scale with width and depth.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Parametrization {
     /// Standard parametrization with He init: one learning rate everywhere.

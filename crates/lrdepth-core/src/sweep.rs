@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::SweepConfig;
+use crate::param::Parametrization;
 use crate::task::Dataset;
 use crate::train::{RunResult, TrainSettings, train_run};
 
@@ -14,6 +15,7 @@ pub struct RunSpec {
     pub index: usize,
     /// Seed of the run's data and initial weights.
     pub seed: u64,
+    pub parametrization: Parametrization,
     pub depth: usize,
     pub eta0: f64,
 }
@@ -26,19 +28,41 @@ impl SweepConfig {
             .collect()
     }
 
-    /// Lists the runs: seed-major, then depth, then η0 increasing.
+    /// Returns the parametrizations the sweep trains: the chosen one, and
+    /// with `compare` also SP, μP and μP + depth rule, in a fixed order.
+    pub fn parametrizations(&self) -> Vec<Parametrization> {
+        let mut list = vec![self.parametrization];
+        if self.compare {
+            list.extend([
+                Parametrization::Standard,
+                Parametrization::Mup,
+                Parametrization::MupDepth,
+            ]);
+        }
+        list.sort_unstable();
+        list.dedup();
+        list
+    }
+
+    /// Lists the runs: seed-major, then parametrization, depth, and η0
+    /// increasing.
     pub fn runs(&self) -> Vec<RunSpec> {
         let rates = self.eta0.values();
-        let mut runs = Vec::with_capacity(self.seeds * self.depths.len() * rates.len());
+        let parametrizations = self.parametrizations();
+        let capacity = self.seeds * parametrizations.len() * self.depths.len() * rates.len();
+        let mut runs = Vec::with_capacity(capacity);
         for seed in self.seed_list() {
-            for &depth in &self.depths {
-                for &eta0 in &rates {
-                    runs.push(RunSpec {
-                        index: runs.len(),
-                        seed,
-                        depth,
-                        eta0,
-                    });
+            for &parametrization in &parametrizations {
+                for &depth in &self.depths {
+                    for &eta0 in &rates {
+                        runs.push(RunSpec {
+                            index: runs.len(),
+                            seed,
+                            parametrization,
+                            depth,
+                            eta0,
+                        });
+                    }
                 }
             }
         }
@@ -50,9 +74,9 @@ impl SweepConfig {
         self.task.generate(self.samples, seed)
     }
 
-    pub fn train_settings(&self, seed: u64) -> TrainSettings {
+    pub fn train_settings(&self, parametrization: Parametrization, seed: u64) -> TrainSettings {
         TrainSettings {
-            parametrization: self.parametrization,
+            parametrization,
             width: self.width,
             steps: self.steps,
             reference_depth: self.reference_depth,
@@ -63,7 +87,7 @@ impl SweepConfig {
     /// Trains one run of the sweep on `data`, which must be
     /// [`SweepConfig::dataset`] of the run's seed.
     pub fn train(&self, data: &Dataset, run: RunSpec) -> RunResult {
-        let settings = self.train_settings(run.seed);
+        let settings = self.train_settings(run.parametrization, run.seed);
         train_run(&settings, data, run.index, run.depth, run.eta0)
     }
 
@@ -82,6 +106,7 @@ impl SweepConfig {
 /// The best base rate of one depth.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BestRate {
+    pub parametrization: Parametrization,
     pub seed: u64,
     pub depth: usize,
     /// η0 at the grid minimum of the final loss.
@@ -93,28 +118,37 @@ pub struct BestRate {
     pub refined_eta0: f64,
 }
 
-/// Finds the best base rate of each seed and depth in `results`, ignoring
-/// diverged runs, ordered by seed then depth.
+/// Finds the best base rate of each parametrization, seed and depth in
+/// `results`, ignoring diverged runs, in that order.
 ///
-/// A seed and depth whose runs all diverged has no best rate and is left out.
+/// A group whose runs all diverged has no best rate and is left out.
 pub fn best_rates(results: &[RunResult]) -> Vec<BestRate> {
-    let mut keys: Vec<(u64, usize)> = results.iter().map(|r| (r.seed, r.depth)).collect();
+    let mut keys: Vec<(Parametrization, u64, usize)> = results
+        .iter()
+        .map(|r| (r.parametrization, r.seed, r.depth))
+        .collect();
     keys.sort_unstable();
     keys.dedup();
     keys.into_iter()
-        .filter_map(|(seed, depth)| {
+        .filter_map(|key| {
+            let (parametrization, seed, depth) = key;
             let mut runs: Vec<&RunResult> = results
                 .iter()
-                .filter(|r| r.seed == seed && r.depth == depth)
+                .filter(|r| {
+                    r.parametrization == parametrization && r.seed == seed && r.depth == depth
+                })
                 .collect();
             runs.sort_by(|a, b| a.eta0.total_cmp(&b.eta0));
-            best_rate_of_depth(seed, depth, &runs)
+            best_rate_of_depth(key, &runs)
         })
         .collect()
 }
 
-/// `runs` are one seed and depth's runs sorted by η0.
-fn best_rate_of_depth(seed: u64, depth: usize, runs: &[&RunResult]) -> Option<BestRate> {
+/// `runs` are one group's runs sorted by η0.
+fn best_rate_of_depth(
+    (parametrization, seed, depth): (Parametrization, u64, usize),
+    runs: &[&RunResult],
+) -> Option<BestRate> {
     let finite = |r: &RunResult| !r.diverged && r.final_loss.is_finite() && r.final_loss > 0.0;
     let (best_idx, best) = runs
         .iter()
@@ -140,6 +174,7 @@ fn best_rate_of_depth(seed: u64, depth: usize, runs: &[&RunResult]) -> Option<Be
         }
     }
     Some(BestRate {
+        parametrization,
         seed,
         depth,
         grid_eta0: best.eta0,
@@ -170,6 +205,7 @@ mod tests {
         RunResult {
             index: 0,
             seed: 0,
+            parametrization: Parametrization::Mup,
             depth,
             eta0,
             rates: GroupRates {
@@ -214,6 +250,24 @@ mod tests {
         assert_eq!(best.len(), 1, "depth 8 has no finite run");
         assert_eq!(best[0].grid_eta0, 0.1);
         assert_eq!(best[0].refined_eta0, 0.1, "edge of grid is not refined");
+    }
+
+    #[test]
+    fn compare_adds_three_parametrizations() {
+        let config = SweepConfig {
+            parametrization: Parametrization::Ntk,
+            compare: true,
+            ..SweepConfig::default()
+        };
+        let expected = [
+            Parametrization::Standard,
+            Parametrization::Ntk,
+            Parametrization::Mup,
+            Parametrization::MupDepth,
+        ];
+        assert_eq!(config.parametrizations(), expected);
+        let per_parametrization = config.depths.len() * config.eta0.values().len();
+        assert_eq!(config.runs().len(), 4 * per_parametrization);
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub struct RunResult {
     pub index: usize,
     /// Seed of the run's data and initial weights.
     pub seed: u64,
+    pub parametrization: Parametrization,
     /// Hidden layers L.
     pub depth: usize,
     /// Base learning rate η0.
@@ -165,6 +166,7 @@ pub fn train_run_in<F: Scalar>(
     RunResult {
         index,
         seed: settings.seed,
+        parametrization: settings.parametrization,
         depth,
         eta0,
         rates: group_rates(settings, input_dim, depth, eta0),

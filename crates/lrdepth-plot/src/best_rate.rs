@@ -21,69 +21,112 @@ pub struct BestRateData<'a> {
     pub reference_depth: usize,
 }
 
-/// One kind of rate, fitted: the points per seed and the fit.
+/// One curve of plot 3: a kind of rate under one parametrization, with
+/// its points per seed and its fit.
 pub struct RateSeries {
+    /// Legend name, such as "best η0" or "μP".
+    pub label: String,
     pub kind: RateKind,
+    pub parametrization: Parametrization,
     /// (seed, depth, rate) of every best-rate point.
     pub points: Vec<(u64, usize, f64)>,
     pub fit: Option<SlopeFit>,
+    pub colour: RGBColor,
+}
+
+/// Short names for legends of parametrizations side by side.
+fn short_name(parametrization: Parametrization) -> &'static str {
+    match parametrization {
+        Parametrization::Standard => "SP",
+        Parametrization::Ntk => "NTK",
+        Parametrization::Mup => "μP",
+        Parametrization::MupDepth => "μP + depth rule",
+    }
+}
+
+/// Colours of the Okabe-Ito palette, apart for colour-blind readers.
+fn parametrization_colour(parametrization: Parametrization) -> RGBColor {
+    match parametrization {
+        Parametrization::Standard => RGBColor(204, 121, 167),
+        Parametrization::Ntk => RGBColor(0, 158, 115),
+        Parametrization::Mup => RGBColor(0, 114, 178),
+        Parametrization::MupDepth => RGBColor(213, 94, 0),
+    }
 }
 
 impl BestRateData<'_> {
-    /// Returns the kinds of rate worth showing: η0 alone, or under the depth
-    /// rule both η0 (expected flat) and the plain rate (expected slope −3/2).
-    pub fn kinds(&self) -> Vec<RateKind> {
-        match self.parametrization {
-            Parametrization::MupDepth => vec![RateKind::Base, RateKind::Plain],
-            _ => vec![RateKind::Base],
+    /// Returns the parametrizations present in the results, or the chosen
+    /// one when there are no results yet.
+    fn parametrizations(&self) -> Vec<Parametrization> {
+        let mut list: Vec<Parametrization> =
+            self.results.iter().map(|r| r.parametrization).collect();
+        list.sort_unstable();
+        list.dedup();
+        if list.is_empty() {
+            list.push(self.parametrization);
         }
+        list
     }
 
-    /// Computes the best-rate points and slope fit of each kind.
+    /// Returns the curves worth showing. With one parametrization: η0, and
+    /// under the depth rule also the plain rate (expected slope −3/2).
+    /// With several side by side: the best η0 of each.
     pub fn series(&self) -> Vec<RateSeries> {
         let best: Vec<BestRate> = best_rates(self.results);
-        self.kinds()
-            .into_iter()
-            .map(|kind| {
+        let parametrizations = self.parametrizations();
+        let side_by_side = parametrizations.len() > 1;
+        let mut curves = Vec::new();
+        for parametrization in parametrizations {
+            let own: Vec<BestRate> = best
+                .iter()
+                .filter(|b| b.parametrization == parametrization)
+                .copied()
+                .collect();
+            let kinds = match (side_by_side, parametrization) {
+                (false, Parametrization::MupDepth) => vec![RateKind::Base, RateKind::Plain],
+                _ => vec![RateKind::Base],
+            };
+            for kind in kinds {
                 let rate = |b: &BestRate| {
                     express_rate(
                         b.refined_eta0,
                         b.depth,
                         kind,
-                        self.parametrization,
+                        parametrization,
                         self.reference_depth,
                     )
                 };
-                RateSeries {
+                let (label, colour) = match (side_by_side, kind) {
+                    (true, _) => (
+                        short_name(parametrization).to_string(),
+                        parametrization_colour(parametrization),
+                    ),
+                    (false, RateKind::Base) => ("best η0".to_string(), RGBColor(0, 114, 178)),
+                    (false, RateKind::Plain) => ("best plain η".to_string(), RGBColor(213, 94, 0)),
+                };
+                curves.push(RateSeries {
+                    label,
                     kind,
-                    points: best.iter().map(|b| (b.seed, b.depth, rate(b))).collect(),
-                    fit: fit_depth_slope(&best, rate),
-                }
-            })
-            .collect()
+                    parametrization,
+                    points: own.iter().map(|b| (b.seed, b.depth, rate(b))).collect(),
+                    fit: fit_depth_slope(&own, rate),
+                    colour,
+                });
+            }
+        }
+        curves
     }
 }
 
 /// Returns a legend label such as "best η0: slope −1.42 [−1.61, −1.20]".
 pub fn describe_fit(series: &RateSeries) -> String {
-    let name = match series.kind {
-        RateKind::Base => "best η0",
-        RateKind::Plain => "best plain η",
-    };
+    let name = &series.label;
     match &series.fit {
         None => format!("{name}: no fit (needs 2 depths ≥ {FIT_MIN_DEPTH})"),
         Some(fit) => match fit.interval {
             Some((lo, hi)) => format!("{name}: slope {:.2} [{lo:.2}, {hi:.2}]", fit.slope),
             None => format!("{name}: slope {:.2} (one seed)", fit.slope),
         },
-    }
-}
-
-fn kind_colour(kind: RateKind) -> RGBColor {
-    // Blue and vermillion of the Okabe-Ito palette, apart for colour-blind readers.
-    match kind {
-        RateKind::Base => RGBColor(0, 114, 178),
-        RateKind::Plain => RGBColor(213, 94, 0),
     }
 }
 
@@ -116,7 +159,14 @@ pub fn draw_best_rate_vs_depth<DB: DrawingBackend>(
     crate::register_bundled_font();
     root.fill(&style.background())?;
     let series = data.series();
-    let edges: Vec<DivergenceEdge> = divergence_edges(data.results);
+    // The edge of the chosen parametrization only, also when others run beside it.
+    let chosen: Vec<RunResult> = data
+        .results
+        .iter()
+        .filter(|r| r.parametrization == data.parametrization)
+        .cloned()
+        .collect();
+    let edges: Vec<DivergenceEdge> = divergence_edges(&chosen);
 
     let (width, _) = root.dim_in_pixel();
     let legend_width = style.px(crate::LEGEND_WIDTH * 2.7).min(width * 2 / 5);
@@ -164,8 +214,14 @@ pub fn draw_best_rate_vs_depth<DB: DrawingBackend>(
         .draw()?;
 
     let thin = style.px(1.5);
-    // Reference slopes through the first fit at the smallest fitted depth.
-    if let Some(fit) = series.iter().find_map(|s| s.fit.as_ref()) {
+    // Reference slopes through a fit at the smallest fitted depth.
+    // Anchored on μP's fit when it is shown, where the −3/2 law applies.
+    let anchor_fit = series
+        .iter()
+        .filter(|s| s.parametrization == Parametrization::Mup || s.kind == RateKind::Plain)
+        .chain(series.iter())
+        .find_map(|s| s.fit.as_ref());
+    if let Some(fit) = anchor_fit {
         let anchor_depth = FIT_MIN_DEPTH.max(data.depths[0]) as f64;
         let anchor = fit.rate_at(anchor_depth);
         for (exponent, colour) in [
@@ -198,7 +254,7 @@ pub fn draw_best_rate_vs_depth<DB: DrawingBackend>(
     }
 
     for s in &series {
-        let colour = kind_colour(s.kind);
+        let colour = s.colour;
         chart.draw_series(s.points.iter().map(|&(_, depth, rate)| {
             Circle::new(
                 (depth as f64, rate),
@@ -246,7 +302,7 @@ fn draw_best_rate_legend<DB: DrawingBackend>(
     let mut y = style.px(44.0) as i32;
 
     for s in series {
-        let colour = kind_colour(s.kind);
+        let colour = s.colour;
         area.draw(&PathElement::new(
             [(left, y), (left + swatch, y)],
             colour.stroke_width(style.px(2.5)),

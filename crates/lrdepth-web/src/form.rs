@@ -14,6 +14,9 @@ fn field_value(field: Field) -> Result<String, JsError> {
     let id = field.key();
     let element: Element = by_id(id)?;
     if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+        if input.type_() == "checkbox" {
+            return Ok(if input.checked() { "1" } else { "0" }.to_string());
+        }
         Ok(input.value())
     } else if let Some(select) = element.dyn_ref::<HtmlSelectElement>() {
         Ok(select.value())
@@ -27,6 +30,11 @@ fn field_value(field: Field) -> Result<String, JsError> {
 fn set_field_value(field: Field, text: &str) -> Result<(), JsError> {
     let element: Element = by_id(field.key())?;
     if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+        if input.type_() == "checkbox" {
+            // Any other text stays visible through its error message.
+            input.set_checked(matches!(text.trim(), "1" | "true" | "on"));
+            return Ok(());
+        }
         input.set_value(text);
     } else if let Some(select) = element.dyn_ref::<HtmlSelectElement>() {
         select.set_value(text);

@@ -57,8 +57,8 @@ pub fn show_table(results: &[RunResult]) -> Result<(), JsError> {
 
     let mut sorted: Vec<&RunResult> = results.iter().collect();
     sorted.sort_by(|a, b| {
-        (a.seed, a.depth)
-            .cmp(&(b.seed, b.depth))
+        (a.seed, a.parametrization, a.depth)
+            .cmp(&(b.seed, b.parametrization, b.depth))
             .then(a.eta0.total_cmp(&b.eta0))
     });
     for run in sorted {
@@ -94,6 +94,7 @@ pub fn show_table(results: &[RunResult]) -> Result<(), JsError> {
             if run.diverged { "yes" } else { "no" }.to_string(),
             run.steps_run.to_string(),
             run.seed.to_string(),
+            run.parametrization.key().to_string(),
         ];
         for text in cells {
             let cell = document
@@ -148,7 +149,7 @@ pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsE
     let eta0s = config.eta0.values();
     let first_seed: Vec<RunResult> = results
         .iter()
-        .filter(|r| r.seed == config.seed)
+        .filter(|r| r.seed == config.seed && r.parametrization == config.parametrization)
         .cloned()
         .collect();
     let data = PlotData {

@@ -107,6 +107,7 @@ fn worker_rejects_foreign_run() {
     let run = RunSpec {
         index: 0,
         seed: 0,
+        parametrization: lrdepth_core::Parametrization::Mup,
         depth: 7,
         eta0: 0.1,
     };

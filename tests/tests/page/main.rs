@@ -6,6 +6,7 @@
 //! chromium and chromedriver; `scripts/setup.sh` installs them. Screenshots
 //! and chromedriver logs go to `target/e2e`.
 
+mod compare;
 mod default_sweep;
 mod fixture;
 mod hidpi;

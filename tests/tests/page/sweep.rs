@@ -12,7 +12,7 @@ const DEPTHS: [usize; 2] = [1, 4];
 const ETA0: [f64; 2] = [0.1, 1.0];
 
 /// Column headers of `#results`, in order, for failure messages.
-const COLUMNS: [&str; 9] = [
+const COLUMNS: [&str; 10] = [
     "depth L",
     "η0",
     "rate first",
@@ -22,6 +22,7 @@ const COLUMNS: [&str; 9] = [
     "diverged",
     "steps run",
     "seed",
+    "param",
 ];
 
 /// One parsed row of the results table.
@@ -210,6 +211,11 @@ fn check_row(row: &[String]) -> ResultRow {
 
     // One seed, the default 0, so every row belongs to it.
     assert_eq!(cell(8), "0", "seed of a one-seed sweep; row {row:?}");
+    assert_eq!(
+        cell(9),
+        "mup",
+        "parametrization of the default sweep; row {row:?}"
+    );
 
     ResultRow { depth, eta0 }
 }
