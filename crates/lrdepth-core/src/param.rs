@@ -141,7 +141,9 @@ impl Parametrization {
             }
             (_, LayerGroup::First) => plain(2.0 / n0, eta * n / n0),
             (_, LayerGroup::Hidden) => plain(2.0 / n, eta),
-            (_, LayerGroup::Readout) => plain(1.0 / (n * n), eta / n),
+            // The depth rule scales the first and hidden layers only; the
+            // readout keeps η0/n.
+            (_, LayerGroup::Readout) => plain(1.0 / (n * n), inputs.eta0 / n),
         }
     }
 }
@@ -174,6 +176,15 @@ mod tests {
         assert_eq!(p.plain_rate(&inputs(4)), 0.5);
         let deep = p.plain_rate(&inputs(32));
         assert!((deep - 0.5 * 8f64.powf(-1.5)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn depth_rule_spares_readout() {
+        let s = |g| Parametrization::MupDepth.scales(g, &inputs(16));
+        let rule = 0.5 * 4f64.powf(-1.5);
+        assert!((s(LayerGroup::Hidden).learning_rate - rule).abs() < 1e-12);
+        assert!((s(LayerGroup::First).learning_rate - rule * 64.0 / 16.0).abs() < 1e-12);
+        assert_eq!(s(LayerGroup::Readout).learning_rate, 0.5 / 64.0);
     }
 
     #[test]

@@ -109,6 +109,7 @@ fn validate(app: &Shared) -> Result<bool, JsError> {
     if outcome.errors.is_empty() {
         form::write_url(&outcome.config)?;
         form::show_warnings(&outcome.config.warnings())?;
+        view::show_formulas(&outcome.config)?;
     } else {
         form::show_warnings(&[])?;
     }

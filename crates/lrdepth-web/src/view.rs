@@ -2,7 +2,7 @@
 //! plots.
 
 use lrdepth_core::probe::ProbeSummary;
-use lrdepth_core::{RunResult, SweepConfig, best_rates};
+use lrdepth_core::{Parametrization, RunResult, SweepConfig, best_rates};
 use lrdepth_plot::{
     BestRateData, PlotData, Style, describe_fit, draw_best_rate_vs_depth, draw_loss_vs_depth,
     draw_loss_vs_rate,
@@ -283,4 +283,60 @@ pub fn set_state(state: &str) -> Result<(), JsError> {
         .into();
     body.set_attribute("data-state", state)
         .map_err(|e| dom::js_error("could not set the page state", e))
+}
+
+/// Writes the init variances and learning rates of the chosen
+/// parametrization, as formulas and as numbers for the current settings.
+pub fn show_formulas(config: &SweepConfig) -> Result<(), JsError> {
+    let n0 = config.task.input_dim();
+    let n = config.width;
+    let reference = config.reference_depth;
+    let (rule, rows): (&str, [(&str, &str, &str); 3]) = match config.parametrization {
+        Parametrization::Standard => (
+            "η = η0 at every depth.",
+            [
+                ("first", "2/n<sub>0</sub>", "η"),
+                ("hidden", "2/n", "η"),
+                ("readout", "1/n", "η"),
+            ],
+        ),
+        Parametrization::Ntk => (
+            "Weights are unit Gaussians multiplied by √(2/fan-in) (readout √(1/n)); η = η0.",
+            [
+                ("first", "1, multiplier √(2/n<sub>0</sub>)", "η"),
+                ("hidden", "1, multiplier √(2/n)", "η"),
+                ("readout", "1, multiplier √(1/n)", "η"),
+            ],
+        ),
+        Parametrization::Mup => (
+            "η = η0 at every depth.",
+            [
+                ("first", "2/n<sub>0</sub>", "η·n/n<sub>0</sub>"),
+                ("hidden", "2/n", "η"),
+                ("readout", "1/n²", "η/n"),
+            ],
+        ),
+        Parametrization::MupDepth => (
+            "η = η0·(L/L<sub>ref</sub>)<sup>−3/2</sup> on the first and hidden layers; the readout keeps η0/n.",
+            [
+                ("first", "2/n<sub>0</sub>", "η·n/n<sub>0</sub>"),
+                ("hidden", "2/n", "η"),
+                ("readout", "1/n²", "η0/n"),
+            ],
+        ),
+    };
+    let mut html = format!(
+        "<p><b>{}</b>, here n<sub>0</sub> = {n0}, n = {n}, L<sub>ref</sub> = {reference}. {rule}</p>\
+         <table class=\"formulas\"><thead><tr><th scope=\"col\">layer group</th>\
+         <th scope=\"col\">init variance</th><th scope=\"col\">learning rate</th></tr></thead><tbody>",
+        config.parametrization.label()
+    );
+    for (group, variance, rate) in rows {
+        html.push_str(&format!(
+            "<tr><td>{group}</td><td>{variance}</td><td>{rate}</td></tr>"
+        ));
+    }
+    html.push_str("</tbody></table>");
+    by_id::<Element>("formulas")?.set_inner_html(&html);
+    Ok(())
 }
