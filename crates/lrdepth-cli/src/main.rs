@@ -6,6 +6,7 @@
 
 mod options;
 mod output;
+mod probe;
 mod runner;
 
 use std::io::{self, IsTerminal, Write};
@@ -52,6 +53,20 @@ fn run(options: &Options, config: &SweepConfig) -> anyhow::Result<()> {
         .build()
         .context("failed to start the thread pool")?;
 
+    if let Some(n_seeds) = options.probe {
+        let started = Instant::now();
+        probe::run_probe(config, n_seeds, &pool, &options.out)?;
+        eprintln!(
+            "probed {} depths in {:.2} s; wrote {}, {} and {} to {}",
+            config.depths.len(),
+            started.elapsed().as_secs_f64(),
+            probe::PROBE_CSV_FILE,
+            probe::PROBE_PLOT_FILE,
+            probe::PROFILE_PLOT_FILE,
+            options.out.display()
+        );
+        return Ok(());
+    }
     for warning in config.warnings() {
         eprintln!("warning: {warning}");
     }

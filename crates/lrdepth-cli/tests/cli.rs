@@ -260,3 +260,45 @@ fn help_lists_ranges_and_json_encoding() {
         assert!(help.contains(expected), "help lacks {expected:?}:\n{help}");
     }
 }
+
+#[test]
+fn probe_writes_table_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--probe", "4", "--width", "32", "--depths", "2,4,8"];
+    let output = run_lrdepth(&args, dir.path());
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("one-step probe: μP, width 32, 4 seeds"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("slope of ln median against ln depth"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("probe.csv")).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        4,
+        "header and one row per depth: {csv}"
+    );
+    for svg in ["probe_vs_depth.svg", "probe_profile.svg"] {
+        let text = std::fs::read_to_string(dir.path().join(svg)).unwrap();
+        assert!(text.starts_with("<svg"), "{svg} is not an SVG");
+    }
+}
+
+#[test]
+fn probe_rejects_narrow_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_lrdepth(
+        &["--probe", "4", "--width", "16", "--depths", "2,8"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_text(&output));
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.contains("width 16 is below 4 × 8 = 32"),
+        "stderr should name the width rule: {stderr}"
+    );
+}

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::SweepConfig;
 use crate::mlp::Mlp;
 use crate::param::{Parametrization, ScalingInputs};
 use crate::task::Task;
@@ -161,6 +162,36 @@ pub fn probe_summary(template: &ProbeSettings, depth: usize, n_seeds: usize) -> 
         mean_output: output.iter().sum::<f64>() / count,
         median_output: median(&mut output),
         per_layer_mean,
+    }
+}
+
+/// Seeds of the one-step probe per depth, at most.
+pub const MAX_PROBE_SEEDS: usize = 256;
+
+/// Returns why the probe cannot run with `config`, if it cannot: its
+/// slopes need width of at least four times the deepest depth.
+pub fn probe_blocker(config: &SweepConfig) -> Option<String> {
+    let deepest = config.depths.iter().max().copied().unwrap_or(1);
+    (config.width < 4 * deepest).then(|| {
+        format!(
+            "The probe needs width of at least 4 × the deepest depth: width {} is below 4 × {deepest} = {}.",
+            config.width,
+            4 * deepest
+        )
+    })
+}
+
+/// Returns the probe settings of `config` at `depth`, with step size
+/// [`PROBE_ETA0`] and the config's first seed.
+pub fn probe_settings(config: &SweepConfig, depth: usize) -> ProbeSettings {
+    ProbeSettings {
+        parametrization: config.parametrization,
+        task: config.task,
+        width: config.width,
+        depth,
+        reference_depth: config.reference_depth,
+        eta0: PROBE_ETA0,
+        seed: config.seed,
     }
 }
 

@@ -5,7 +5,8 @@
 //! for its [`FromWorker::Finished`] before sending the next, so a worker
 //! never queues work and Stop only has to terminate it.
 
-use lrdepth_core::probe::{PROBE_ETA0, ProbeSettings, ProbeSummary, probe_summary};
+pub use lrdepth_core::probe::{MAX_PROBE_SEEDS, probe_blocker};
+use lrdepth_core::probe::{ProbeSummary, probe_settings, probe_summary};
 use lrdepth_core::task::Dataset;
 use lrdepth_core::{RunResult, RunSpec, SweepConfig};
 use serde::{Deserialize, Serialize};
@@ -24,22 +25,6 @@ pub enum ToWorker {
         depth: usize,
         n_seeds: usize,
     },
-}
-
-/// Seeds of the one-step probe per depth, at most.
-pub const MAX_PROBE_SEEDS: usize = 256;
-
-/// Returns why the probe cannot run with `config`, if it cannot: its
-/// slopes need width of at least four times the deepest depth.
-pub fn probe_blocker(config: &SweepConfig) -> Option<String> {
-    let deepest = config.depths.iter().max().copied().unwrap_or(1);
-    (config.width < 4 * deepest).then(|| {
-        format!(
-            "The probe needs width of at least 4 × the deepest depth: width {} is below 4 × {deepest} = {}.",
-            config.width,
-            4 * deepest
-        )
-    })
 }
 
 /// Worker → page.
@@ -158,15 +143,7 @@ fn probe(config: &SweepConfig, depth: usize, n_seeds: usize) -> FromWorker {
             message: errors.join("; "),
         };
     }
-    let template = ProbeSettings {
-        parametrization: config.parametrization,
-        task: config.task,
-        width: config.width,
-        depth,
-        reference_depth: config.reference_depth,
-        eta0: PROBE_ETA0,
-        seed: config.seed,
-    };
+    let template = probe_settings(config, depth);
     FromWorker::Probed {
         summary: probe_summary(&template, depth, n_seeds),
     }
