@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, anyhow, bail};
 use lrdepth_core::SweepConfig;
+use lrdepth_core::analysis::least_squares;
 use lrdepth_core::probe::{ProbeSummary, probe_blocker, probe_settings, probe_summary};
 use lrdepth_plot::{Style, draw_probe_profile, draw_probe_vs_depth};
 use plotters::prelude::*;
@@ -115,13 +116,5 @@ fn median_slope(summaries: &[ProbeSummary]) -> Option<f64> {
         .filter(|s| s.depth >= 4 && s.median_last > 0.0)
         .map(|s| ((s.depth as f64).ln(), s.median_last.ln()))
         .collect();
-    if points.len() < 2 {
-        return None;
-    }
-    let n = points.len() as f64;
-    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
-    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
-    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
-    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
-    Some(sxy / sxx)
+    least_squares(&points).map(|(slope, _)| slope)
 }

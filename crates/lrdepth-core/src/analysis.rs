@@ -61,7 +61,9 @@ pub fn express_rate(
     }
 }
 
-fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64)> {
+/// Returns (slope, intercept) of the least-squares line through `points`,
+/// or `None` with fewer than two distinct x values.
+pub fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64)> {
     let n = points.len() as f64;
     if points.len() < 2 {
         return None;

@@ -200,18 +200,16 @@ pub fn draw_best_rate_vs_depth<DB: DrawingBackend>(
                 .with_key_points(data.depths.iter().map(|&d| d as f64).collect()),
             (rate_lo / 2.0..rate_hi * 2.0).log_scale(),
         )?;
-    chart
-        .configure_mesh()
-        .x_desc("depth L (hidden layers)")
-        .y_desc("learning rate")
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| crate::format_eta(*y))
-        .label_style(style.font(12.0))
-        .axis_desc_style(style.font(13.0))
-        .axis_style(style.foreground().stroke_width(style.px(1.0)))
-        .bold_line_style(style.grid().stroke_width(style.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .draw()?;
+    crate::style_mesh(
+        chart
+            .configure_mesh()
+            .x_desc("depth L (hidden layers)")
+            .y_desc("learning rate")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| crate::format_eta(*y)),
+        style,
+    )
+    .draw()?;
 
     let thin = style.px(1.5);
     // Reference slopes through a fit at the smallest fitted depth.

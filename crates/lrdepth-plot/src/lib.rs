@@ -9,7 +9,9 @@ mod probe;
 
 pub use best_rate::{BestRateData, RateSeries, describe_fit, draw_best_rate_vs_depth};
 use lrdepth_core::{RunResult, best_rates};
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 pub use probe::{draw_probe_profile, draw_probe_vs_depth};
@@ -296,18 +298,16 @@ fn draw_chart<DB: DrawingBackend>(
             (y_lo..y_hi).log_scale(),
         )?;
 
-    chart
-        .configure_mesh()
-        .x_desc(text.x_desc)
-        .y_desc("final loss")
-        .x_label_formatter(text.x_format)
-        .y_label_formatter(&format_loss)
-        .label_style(style.font(12.0))
-        .axis_desc_style(style.font(13.0))
-        .axis_style(style.foreground().stroke_width(style.px(1.0)))
-        .bold_line_style(style.grid().stroke_width(style.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .draw()?;
+    style_mesh(
+        chart
+            .configure_mesh()
+            .x_desc(text.x_desc)
+            .y_desc("final loss")
+            .x_label_formatter(text.x_format)
+            .y_label_formatter(&format_loss),
+        style,
+    )
+    .draw()?;
 
     // The band above the finite losses, where diverged runs sit.
     if data.diverged_count() > 0 {
@@ -385,6 +385,24 @@ pub(crate) fn register_bundled_font() {
             panic!("fonts/DejaVuSans.ttf is not a valid TrueType font");
         }
     });
+}
+
+/// Applies the shared look of every plot's axes and grid: fonts, axis
+/// colour, bold grid lines only.
+pub(crate) fn style_mesh<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    style: &Style,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged,
+    Y: Ranged,
+    DB: DrawingBackend,
+{
+    mesh.label_style(style.font(12.0))
+        .axis_desc_style(style.font(13.0))
+        .axis_style(style.foreground().stroke_width(style.px(1.0)))
+        .bold_line_style(style.grid().stroke_width(style.px(1.0)))
+        .light_line_style(TRANSPARENT)
 }
 
 /// Legend strip width, in CSS pixels.

@@ -66,18 +66,16 @@ pub fn draw_probe_vs_depth<DB: DrawingBackend>(
                 .with_key_points(depths.iter().map(|&d| d as f64).collect()),
             (y_lo / 3.0..y_hi * 3.0).log_scale(),
         )?;
-    chart
-        .configure_mesh()
-        .x_desc("depth L (hidden layers)")
-        .y_desc("(1/n)·‖Δz_L‖² / η0²")
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.0e}"))
-        .label_style(style.font(12.0))
-        .axis_desc_style(style.font(13.0))
-        .axis_style(style.foreground().stroke_width(style.px(1.0)))
-        .bold_line_style(style.grid().stroke_width(style.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .draw()?;
+    crate::style_mesh(
+        chart
+            .configure_mesh()
+            .x_desc("depth L (hidden layers)")
+            .y_desc("(1/n)·‖Δz_L‖² / η0²")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0e}")),
+        style,
+    )
+    .draw()?;
 
     let mean_colour = RGBColor(0, 114, 178);
     let median_colour = RGBColor(213, 94, 0);
@@ -207,18 +205,16 @@ pub fn draw_probe_profile<DB: DrawingBackend>(
             ),
             (y_lo / 3.0..y_hi * 3.0).log_scale(),
         )?;
-    chart
-        .configure_mesh()
-        .x_desc("layer l")
-        .y_desc("(1/n)·‖Δz_l‖² / η0²")
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.0e}"))
-        .label_style(style.font(12.0))
-        .axis_desc_style(style.font(13.0))
-        .axis_style(style.foreground().stroke_width(style.px(1.0)))
-        .bold_line_style(style.grid().stroke_width(style.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .draw()?;
+    crate::style_mesh(
+        chart
+            .configure_mesh()
+            .x_desc("layer l")
+            .y_desc("(1/n)·‖Δz_l‖² / η0²")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0e}")),
+        style,
+    )
+    .draw()?;
 
     let row = style.px(18.0) as i32;
     let left = style.px(4.0) as i32;
