@@ -116,7 +116,7 @@ impl fmt::Display for Field {
     }
 }
 
-/// Why a setting was rejected. Every message names the value and what is allowed.
+/// Reason a setting was rejected. Every message names the value and what is allowed.
 #[derive(Clone, Debug, PartialEq, Error)]
 pub enum ConfigError {
     #[error("{field}: {value:?} is not a number")]

@@ -239,7 +239,7 @@ impl<F: Scalar> Mlp<F> {
         );
         mask_relu(current, &self.pre[depth - 1]);
 
-        // Hidden layers, from the top down; `current` holds dLoss/dz_(k+1).
+        // Hidden layers, from the top down. `current` contains dLoss/dz_(k+1).
         for k in (1..depth).rev() {
             let a = cast::<F>(self.scales[k].multiplier);
             general_mat_mul(

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// Exponent of the depth rule: the μP learning rate scales like L^(-3/2).
 pub const DEPTH_EXPONENT: f64 = -1.5;
 
-/// How weights are initialised and how learning rates scale with width and depth.
+/// Scheme of weight initialisation and of learning-rate scaling with width and depth.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Parametrization {
@@ -62,7 +62,7 @@ impl Parametrization {
     }
 }
 
-/// Which group a weight matrix belongs to; groups share their scaling rules.
+/// Group of a weight matrix. Matrices of one group share their scaling rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LayerGroup {

@@ -2,7 +2,7 @@
 //! of training workers and the canvas plots.
 //!
 //! Two binaries share this library: `app` runs on the page's main thread
-//! and draws, `worker` trains in each Web Worker (plotters measures text
+//! and draws, `worker` trains in each Web Worker (plotters 0.3.7 measures text
 //! through the DOM, so drawing cannot happen in a worker).
 
 pub mod app;
