@@ -12,7 +12,8 @@ definition alone and compares them to the core's values.
 
 The model, for weight matrices W_0 .. W_L stored (fan_in, fan_out) and
 multipliers a_0 .. a_L: h_0 = X, z_(k+1) = a_k·h_k·W_k, h_k = relu(z_k),
-f = a_L·h_L·W_L, loss = ½·mean((f − y)²). One gradient step is
+f = a_L·h_L·W_L with k outputs, loss = ½·mean((f − y)²), the mean
+running over the samples and the outputs. One gradient step is
 W_k ← W_k − lr_k·dloss/dW_k.
 
 Exit status: 0 when every quantity matches, 1 on any mismatch, 2 when numpy
@@ -51,7 +52,7 @@ def relu(x):
 
 def forward(inputs, weights, multipliers):
     """Run the network and return the activations h_0 .. h_L, the
-    pre-activations z_1 .. z_L and the output f of shape (B, 1)."""
+    pre-activations z_1 .. z_L and the output f of shape (B, k)."""
     activations = [inputs]
     pre_activations = []
     for a, w in zip(multipliers[:-1], weights[:-1]):
@@ -63,7 +64,7 @@ def forward(inputs, weights, multipliers):
 
 
 def mse_loss(output, targets):
-    return 0.5 * np.mean((output[:, 0] - targets) ** 2)
+    return 0.5 * np.mean((output - targets) ** 2)
 
 
 def gradients(activations, pre_activations, output, targets, weights, multipliers):
@@ -74,8 +75,7 @@ def gradients(activations, pre_activations, output, targets, weights, multiplier
     dloss/dW_k = a_k·h_kᵀ·g and dloss/dh_k = a_k·g·W_kᵀ, and the ReLU passes
     dloss/dz_k = dloss/dh_k where z_k > 0 and zero elsewhere.
     """
-    n_samples = targets.shape[0]
-    g = (output - targets[:, None]) / n_samples
+    g = (output - targets) / targets.size
     grads = [None] * len(weights)
     for k in reversed(range(len(weights))):
         grads[k] = multipliers[k] * (activations[k].T @ g)
@@ -127,7 +127,7 @@ def check_case(case):
     core_grads = field(core, "gradients")
     core_stepped = [np.array(w, dtype=float) for w in field(core, "weights_after_step")]
 
-    if inputs.ndim != 2 or targets.shape != (inputs.shape[0],):
+    if inputs.ndim != 2 or targets.ndim != 2 or targets.shape[0] != inputs.shape[0]:
         raise InvalidCase(
             f"inputs of shape {inputs.shape} do not fit targets of shape {targets.shape}"
         )
@@ -186,7 +186,10 @@ def main(argv):
 
     mismatches = []
     for case in cases:
-        label = f"{case.get('parametrization', '?')} depth {case.get('depth', '?')}"
+        label = (
+            f"{case.get('parametrization', '?')} depth {case.get('depth', '?')}, "
+            f"{case.get('outputs', '?')} outputs"
+        )
         try:
             results = [(name, *compare(c, e)) for name, c, e in check_case(case)]
         except (InvalidCase, ValueError, TypeError) as error:

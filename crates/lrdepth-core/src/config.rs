@@ -510,12 +510,18 @@ impl SweepConfig {
             .collect()
     }
 
+    /// Weights of a network of `depth`: first, hidden and readout matrices.
+    fn run_params(&self, depth: usize) -> f64 {
+        let n0 = self.task.input_dim() as f64;
+        let n = self.width as f64;
+        let k = self.task.output_dim() as f64;
+        n0 * n + (depth as f64 - 1.0) * n * n + n * k
+    }
+
     /// Floating-point operations of one run of `depth`: forward and backward
     /// are three matrix products per weight matrix, two flops per multiply-add.
     pub fn run_flops(&self, depth: usize) -> f64 {
-        let n0 = self.task.input_dim() as f64;
-        let n = self.width as f64;
-        let per_sample = n0 * n + (depth as f64 - 1.0) * n * n + n;
+        let per_sample = self.run_params(depth);
         6.0 * per_sample * self.samples as f64 * self.steps as f64
     }
 
@@ -531,8 +537,9 @@ impl SweepConfig {
     pub fn run_bytes(&self, depth: usize) -> f64 {
         let n0 = self.task.input_dim() as f64;
         let n = self.width as f64;
-        let params = n0 * n + (depth as f64 - 1.0) * n * n + n;
-        let activations = self.samples as f64 * (n * (2.0 * depth as f64 + 2.0) + n0 + 2.0);
+        let k = self.task.output_dim() as f64;
+        let params = self.run_params(depth);
+        let activations = self.samples as f64 * (n * (2.0 * depth as f64 + 2.0) + n0 + 3.0 * k);
         4.0 * (2.0 * params + activations)
     }
 
@@ -748,7 +755,7 @@ mod tests {
             ),
             (
                 &[("task", "mnist")],
-                "task: \"mnist\" is not one of teacher, spirals",
+                "task: \"mnist\" is not one of teacher, spirals, digits",
             ),
             (
                 &[("param", "adam")],

@@ -3,10 +3,11 @@
 //! Shapes, for a batch of B samples, input dimension n0, width n, depth L
 //! (hidden layers): the input is (B, n0); weight matrix k is stored as
 //! (fan_in, fan_out), so matrix 0 is (n0, n), matrices 1..L are (n, n) and
-//! matrix L is the readout (n, 1). Pre-activations z_k are (B, n) and the
-//! output f is (B, 1). The forward pass is z_1 = a_0·X·W_0,
-//! z_(k+1) = a_k·relu(z_k)·W_k, f = a_L·relu(z_L)·W_L, where a_k is the
-//! parametrization's multiplier; the loss is ½·mean((f − y)²).
+//! matrix L is the readout (n, k) for k outputs. Pre-activations z_l are
+//! (B, n) and the output f is (B, k). The forward pass is z_1 = a_0·X·W_0,
+//! z_(l+1) = a_l·relu(z_l)·W_l, f = a_L·relu(z_L)·W_L, where a_l is the
+//! parametrization's multiplier; the loss is ½·mean((f − y)²), the mean
+//! running over samples and outputs.
 
 use std::fmt::Debug;
 
@@ -39,6 +40,8 @@ pub struct NetworkShape {
     pub width: usize,
     /// Hidden layers L; the network has L + 1 weight matrices.
     pub depth: usize,
+    /// Outputs k: 1 for regression, one per class for classification.
+    pub output_dim: usize,
 }
 
 impl NetworkShape {
@@ -61,7 +64,7 @@ impl NetworkShape {
             self.width
         };
         let fan_out = if layer_idx == self.depth {
-            1
+            self.output_dim
         } else {
             self.width
         };
@@ -108,8 +111,9 @@ impl<F: Scalar> Mlp<F> {
             input_dim: scaling.input_dim,
             width: scaling.width,
             depth: scaling.depth,
+            output_dim: data.targets.ncols(),
         };
-        let n_samples = data.targets.len();
+        let n_samples = data.targets.nrows();
         assert_eq!(data.inputs.dim(), (n_samples, shape.input_dim));
 
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -136,11 +140,11 @@ impl<F: Scalar> Mlp<F> {
             weights,
             grads,
             inputs: data.inputs.mapv(cast),
-            targets: data.targets.mapv(cast).insert_axis(ndarray::Axis(1)),
+            targets: data.targets.mapv(cast),
             pre: (0..shape.depth).map(|_| hidden()).collect(),
             post: (0..shape.depth).map(|_| hidden()).collect(),
-            output: Array2::zeros((n_samples, 1)),
-            grad_output: Array2::zeros((n_samples, 1)),
+            output: Array2::zeros((n_samples, shape.output_dim)),
+            grad_output: Array2::zeros((n_samples, shape.output_dim)),
             grad_hidden: [hidden(), hidden()],
         }
     }
@@ -169,7 +173,7 @@ impl<F: Scalar> Mlp<F> {
         &self.grads
     }
 
-    /// Network output of the last forward pass, shape (B, 1).
+    /// Network output of the last forward pass, shape (B, k).
     pub fn output(&self) -> ArrayView2<'_, F> {
         self.output.view()
     }
@@ -203,22 +207,22 @@ impl<F: Scalar> Mlp<F> {
             &mut self.output,
         );
 
-        let n_samples = cast::<F>(self.targets.len() as f64);
+        let entries = cast::<F>(self.targets.len() as f64);
         let half = cast::<F>(0.5);
         let sum = Zip::from(&self.output)
             .and(&self.targets)
             .fold(F::zero(), |acc, &f, &y| acc + (f - y) * (f - y));
-        half * sum / n_samples
+        half * sum / entries
     }
 
     /// Computes the gradients of the loss of the last forward pass.
     pub fn backward(&mut self) {
         let depth = self.shape.depth;
-        let n_samples = cast::<F>(self.targets.len() as f64);
+        let entries = cast::<F>(self.targets.len() as f64);
         Zip::from(&mut self.grad_output)
             .and(&self.output)
             .and(&self.targets)
-            .for_each(|g, &f, &y| *g = (f - y) / n_samples);
+            .for_each(|g, &f, &y| *g = (f - y) / entries);
 
         // Readout: dW_L = a_L·relu(z_L)ᵀ·g, and the gradient reaching z_L.
         let a = cast::<F>(self.scales[depth].multiplier);
@@ -302,7 +306,11 @@ mod tests {
     use crate::task::Task;
 
     fn small(parametrization: Parametrization, depth: usize) -> Mlp<f64> {
-        let data = Task::Teacher.generate(6, 11);
+        small_on(Task::Teacher, parametrization, depth)
+    }
+
+    fn small_on(task: Task, parametrization: Parametrization, depth: usize) -> Mlp<f64> {
+        let data = task.generate(6, 11);
         let scaling = ScalingInputs {
             input_dim: data.inputs.ncols(),
             width: 7,
@@ -316,35 +324,42 @@ mod tests {
     /// Central differences on every weight, against the backward pass.
     #[test]
     fn gradients_match_finite_differences() {
-        for parametrization in Parametrization::ALL {
-            for depth in [1, 2, 4] {
-                let mut mlp = small(parametrization, depth);
-                mlp.forward();
-                mlp.backward();
-                let analytic: Vec<Array2<f64>> = mlp.grads().to_vec();
-                let h = 1e-6;
-                #[allow(clippy::needless_range_loop)] // `k` also indexes the weights
-                for k in 0..=depth {
-                    let (rows, cols) = mlp.weights()[k].dim();
-                    for i in 0..rows {
-                        for j in 0..cols {
-                            let original = mlp.weights()[k][[i, j]];
-                            mlp.weights_mut()[k][[i, j]] = original + h;
-                            let up = mlp.forward();
-                            mlp.weights_mut()[k][[i, j]] = original - h;
-                            let down = mlp.forward();
-                            mlp.weights_mut()[k][[i, j]] = original;
-                            let numeric = (up - down) / (2.0 * h);
-                            let exact = analytic[k][[i, j]];
-                            // Central differences carry a rounding error of
-                            // about ε·loss/h ≈ 1e-10, hence the absolute term.
-                            let scale = numeric.abs().max(exact.abs());
-                            assert!(
-                                (numeric - exact).abs() <= 1e-5 * scale + 1e-9,
-                                "{parametrization:?} depth {depth} matrix {k} [{i},{j}]: \
+        let cases = Parametrization::ALL.into_iter().flat_map(|p| {
+            [
+                (Task::Teacher, 1),
+                (Task::Teacher, 2),
+                (Task::Teacher, 4),
+                (Task::Digits, 2),
+            ]
+            .map(|(task, depth)| (p, task, depth))
+        });
+        for (parametrization, task, depth) in cases {
+            let mut mlp = small_on(task, parametrization, depth);
+            mlp.forward();
+            mlp.backward();
+            let analytic: Vec<Array2<f64>> = mlp.grads().to_vec();
+            let h = 1e-6;
+            #[allow(clippy::needless_range_loop)] // `k` also indexes the weights
+            for k in 0..=depth {
+                let (rows, cols) = mlp.weights()[k].dim();
+                for i in 0..rows {
+                    for j in 0..cols {
+                        let original = mlp.weights()[k][[i, j]];
+                        mlp.weights_mut()[k][[i, j]] = original + h;
+                        let up = mlp.forward();
+                        mlp.weights_mut()[k][[i, j]] = original - h;
+                        let down = mlp.forward();
+                        mlp.weights_mut()[k][[i, j]] = original;
+                        let numeric = (up - down) / (2.0 * h);
+                        let exact = analytic[k][[i, j]];
+                        // Central differences carry a rounding error of
+                        // about ε·loss/h ≈ 1e-10, hence the absolute term.
+                        let scale = numeric.abs().max(exact.abs());
+                        assert!(
+                            (numeric - exact).abs() <= 1e-5 * scale + 1e-9,
+                            "{parametrization:?} {task:?} depth {depth} matrix {k} [{i},{j}]: \
                                  finite difference {numeric}, backward {exact}"
-                            );
-                        }
+                        );
                     }
                 }
             }

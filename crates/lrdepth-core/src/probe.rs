@@ -77,7 +77,7 @@ pub fn one_step_probe(settings: &ProbeSettings) -> ProbeResult {
     ProbeResult {
         depth: settings.depth,
         eta: settings.parametrization.plain_rate(&scaling),
-        residual: output_before - data.targets[0],
+        residual: output_before - data.targets[[0, 0]],
         per_layer,
         delta_output: mlp.output()[[0, 0]] - output_before,
     }
@@ -168,9 +168,17 @@ pub fn probe_summary(template: &ProbeSettings, depth: usize, n_seeds: usize) -> 
 /// Seeds of the one-step probe per depth, at most.
 pub const MAX_PROBE_SEEDS: usize = 256;
 
-/// Returns why the probe cannot run with `config`, if it cannot: its
-/// slopes need width of at least four times the deepest depth.
+/// Returns why the probe cannot run with `config`, if it cannot: it measures
+/// a scalar output, and its slopes need width of at least four times the
+/// deepest depth.
 pub fn probe_blocker(config: &SweepConfig) -> Option<String> {
+    if config.task.output_dim() != 1 {
+        return Some(format!(
+            "The probe needs a task with one output, and {} has {}: choose teacher regression or 2-D spirals.",
+            config.task.label(),
+            config.task.output_dim()
+        ));
+    }
     let deepest = config.depths.iter().max().copied().unwrap_or(1);
     (config.width < 4 * deepest).then(|| {
         format!(

@@ -1,6 +1,7 @@
 //! Training tasks: the data every network of a sweep is trained on.
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, Axis};
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
@@ -29,15 +30,21 @@ pub enum Task {
     /// carries a constant third coordinate 1, so the first layer can act as a
     /// bias (the networks have no bias terms).
     Spirals,
+    /// The 1797 8×8 handwritten digits of `data/digits.csv.gz` (see
+    /// `data/README.md` for source and licence): `samples` images drawn by
+    /// the seed, pixels standardised per pixel plus a constant input 1, and
+    /// ten outputs with ±1 one-hot targets, fitted with MSE.
+    Digits,
 }
 
 impl Task {
-    pub const ALL: [Task; 2] = [Task::Teacher, Task::Spirals];
+    pub const ALL: [Task; 3] = [Task::Teacher, Task::Spirals, Task::Digits];
 
     pub fn key(self) -> &'static str {
         match self {
             Task::Teacher => "teacher",
             Task::Spirals => "spirals",
+            Task::Digits => "digits",
         }
     }
 
@@ -49,6 +56,7 @@ impl Task {
         match self {
             Task::Teacher => "teacher regression",
             Task::Spirals => "2-D spirals",
+            Task::Digits => "handwritten digits",
         }
     }
 
@@ -57,6 +65,23 @@ impl Task {
         match self {
             Task::Teacher => TEACHER_INPUT_DIM,
             Task::Spirals => 3,
+            Task::Digits => DIGIT_PIXELS + 1,
+        }
+    }
+
+    /// Outputs of the network: one, or one per class.
+    pub fn output_dim(self) -> usize {
+        match self {
+            Task::Teacher | Task::Spirals => 1,
+            Task::Digits => DIGIT_CLASSES,
+        }
+    }
+
+    /// Most examples the task can give, if it has a limit.
+    pub fn max_samples(self) -> Option<usize> {
+        match self {
+            Task::Teacher | Task::Spirals => None,
+            Task::Digits => Some(DIGIT_IMAGES),
         }
     }
 
@@ -68,6 +93,7 @@ impl Task {
         match self {
             Task::Teacher => teacher(n_samples, &mut rng),
             Task::Spirals => spirals(n_samples, &mut rng),
+            Task::Digits => digits(n_samples, &mut rng),
         }
     }
 }
@@ -77,8 +103,8 @@ impl Task {
 pub struct Dataset {
     /// Shape (samples, input_dim).
     pub inputs: Array2<f64>,
-    /// Shape (samples,).
-    pub targets: Array1<f64>,
+    /// Shape (samples, outputs).
+    pub targets: Array2<f64>,
 }
 
 fn gaussian(rng: &mut ChaCha8Rng) -> f64 {
@@ -102,7 +128,10 @@ fn teacher(n_samples: usize, rng: &mut ChaCha8Rng) -> Dataset {
     if std > 0.0 {
         targets /= std;
     }
-    Dataset { inputs, targets }
+    Dataset {
+        inputs,
+        targets: targets.insert_axis(Axis(1)),
+    }
 }
 
 fn spirals(n_samples: usize, rng: &mut ChaCha8Rng) -> Dataset {
@@ -118,6 +147,63 @@ fn spirals(n_samples: usize, rng: &mut ChaCha8Rng) -> Dataset {
         inputs[[i, 1]] = radius * angle.sin() + SPIRAL_NOISE * gaussian(rng);
         inputs[[i, 2]] = 1.0;
         targets[i] = if arm == 0 { 1.0 } else { -1.0 };
+    }
+    Dataset {
+        inputs,
+        targets: targets.insert_axis(Axis(1)),
+    }
+}
+
+/// Images of the digits data set.
+const DIGIT_IMAGES: usize = 1797;
+/// Pixels per digit image (8×8).
+const DIGIT_PIXELS: usize = 64;
+/// Digit classes 0 to 9.
+const DIGIT_CLASSES: usize = 10;
+
+/// The digits, one record of 64 pixel bytes and one label byte per image,
+/// unpacked from `data/digits.csv.gz` by the build script.
+static DIGITS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"));
+
+fn digit_pixel(image: usize, pixel: usize) -> f64 {
+    f64::from(DIGITS[image * (DIGIT_PIXELS + 1) + pixel])
+}
+
+fn digit_label(image: usize) -> usize {
+    usize::from(DIGITS[image * (DIGIT_PIXELS + 1) + DIGIT_PIXELS])
+}
+
+/// Mean and standard deviation of each pixel over all images; the standard
+/// deviation is 1 for pixels that never change, so they standardise to 0.
+fn digit_pixel_stats() -> [(f64, f64); DIGIT_PIXELS] {
+    let n = DIGIT_IMAGES as f64;
+    std::array::from_fn(|p| {
+        let mean = (0..DIGIT_IMAGES).map(|i| digit_pixel(i, p)).sum::<f64>() / n;
+        let var = (0..DIGIT_IMAGES)
+            .map(|i| (digit_pixel(i, p) - mean).powi(2))
+            .sum::<f64>()
+            / n;
+        (mean, if var > 0.0 { var.sqrt() } else { 1.0 })
+    })
+}
+
+fn digits(n_samples: usize, rng: &mut ChaCha8Rng) -> Dataset {
+    assert!(
+        n_samples <= DIGIT_IMAGES,
+        "the digits task has {DIGIT_IMAGES} images, {n_samples} requested"
+    );
+    let mut order: Vec<usize> = (0..DIGIT_IMAGES).collect();
+    order.shuffle(rng);
+    let stats = digit_pixel_stats();
+
+    let mut inputs = Array2::zeros((n_samples, DIGIT_PIXELS + 1));
+    let mut targets = Array2::from_elem((n_samples, DIGIT_CLASSES), -1.0);
+    for (row, &image) in order[..n_samples].iter().enumerate() {
+        for (p, &(mean, std)) in stats.iter().enumerate() {
+            inputs[[row, p]] = (digit_pixel(image, p) - mean) / std;
+        }
+        inputs[[row, DIGIT_PIXELS]] = 1.0;
+        targets[[row, digit_label(image)]] = 1.0;
     }
     Dataset { inputs, targets }
 }
@@ -150,5 +236,58 @@ mod tests {
         let data = Task::Spirals.generate(200, 1);
         assert_eq!(data.inputs.ncols(), Task::Spirals.input_dim());
         assert_eq!(data.targets.sum(), 0.0);
+    }
+
+    #[test]
+    fn digits_match_the_shipped_file() {
+        assert_eq!(DIGITS.len(), DIGIT_IMAGES * (DIGIT_PIXELS + 1));
+        // The first image of data/digits.csv.gz is a 0; its first row of
+        // pixels is 0,0,5,13,9,1,0,0.
+        assert_eq!(digit_label(0), 0);
+        let first_row: Vec<f64> = (0..8).map(|p| digit_pixel(0, p)).collect();
+        assert_eq!(first_row, [0.0, 0.0, 5.0, 13.0, 9.0, 1.0, 0.0, 0.0]);
+        let mut counts = [0usize; DIGIT_CLASSES];
+        for i in 0..DIGIT_IMAGES {
+            counts[digit_label(i)] += 1;
+        }
+        // Every class holds between 174 and 183 images.
+        assert!(
+            counts.iter().all(|&c| (174..=183).contains(&c)),
+            "{counts:?}"
+        );
+    }
+
+    #[test]
+    fn digits_are_standardised_one_hot_examples() {
+        let data = Task::Digits.generate(DIGIT_IMAGES, 4);
+        assert_eq!(data.inputs.dim(), (DIGIT_IMAGES, Task::Digits.input_dim()));
+        assert_eq!(
+            data.targets.dim(),
+            (DIGIT_IMAGES, Task::Digits.output_dim())
+        );
+        for row in data.targets.rows() {
+            assert_eq!(row.iter().filter(|&&t| t == 1.0).count(), 1);
+            assert_eq!(
+                row.iter().filter(|&&t| t == -1.0).count(),
+                DIGIT_CLASSES - 1
+            );
+        }
+        // Over all images every pixel has mean 0 and variance 1 or 0.
+        for p in 0..DIGIT_PIXELS {
+            let column = data.inputs.column(p);
+            let mean = column.mean().unwrap();
+            let var = column.mapv(|v| v * v).mean().unwrap();
+            assert!(mean.abs() < 1e-9, "pixel {p}: mean {mean}");
+            assert!(
+                (var - 1.0).abs() < 1e-9 || var == 0.0,
+                "pixel {p}: variance {var}"
+            );
+        }
+        assert!(data.inputs.column(DIGIT_PIXELS).iter().all(|&v| v == 1.0));
+
+        let a = Task::Digits.generate(32, 4);
+        let b = Task::Digits.generate(32, 5);
+        assert_eq!(a.inputs, Task::Digits.generate(32, 4).inputs);
+        assert_ne!(a.inputs, b.inputs);
     }
 }

@@ -1,7 +1,8 @@
 //! Checks the forward pass, the gradients and one gradient step of
 //! `Mlp<f64>` against an independent NumPy implementation,
 //! tests/numpy/check_mlp.py at the workspace root, for every
-//! parametrization at depths 1 and 3.
+//! parametrization at depths 1 and 3 with one output and at depth 2 with
+//! three outputs.
 //!
 //! Each test writes the networks and the core's results to a JSON case file
 //! in the system temp folder and runs `python3 check_mlp.py CASEFILE`, which
@@ -15,13 +16,14 @@ use lrdepth_core::Parametrization;
 use lrdepth_core::mlp::Mlp;
 use lrdepth_core::param::ScalingInputs;
 use lrdepth_core::task::Dataset;
-use ndarray::{Array1, Array2};
+use ndarray::Array2;
 use serde_json::{Value, json};
 
 const INPUT_DIM: usize = 3;
 const WIDTH: usize = 5;
 const SAMPLES: usize = 4;
-const DEPTHS: [usize; 2] = [1, 3];
+/// (depth, outputs) of each case.
+const SHAPES: [(usize, usize); 3] = [(1, 1), (3, 1), (2, 3)];
 /// Differs from both depths, so the depth rule changes the rates at each.
 const REFERENCE_DEPTH: usize = 2;
 const ETA0: f64 = 0.1;
@@ -31,11 +33,13 @@ const MIN_ABS_PRE_ACTIVATION: f64 = 1e-6;
 
 /// Returns fixed inputs and targets, smooth functions of the indices, so the
 /// case file never depends on a random number generator.
-fn fixed_dataset() -> Dataset {
+fn fixed_dataset(outputs: usize) -> Dataset {
     let inputs = Array2::from_shape_fn((SAMPLES, INPUT_DIM), |(s, i)| {
         (0.9 + 1.3 * s as f64 + 2.1 * i as f64).sin()
     });
-    let targets = Array1::from_shape_fn(SAMPLES, |s| (0.4 + 1.7 * s as f64).cos());
+    let targets = Array2::from_shape_fn((SAMPLES, outputs), |(s, o)| {
+        (0.4 + 1.7 * s as f64 + 0.8 * o as f64).cos()
+    });
     Dataset { inputs, targets }
 }
 
@@ -60,8 +64,8 @@ fn matrices_json(matrices: &[Array2<f64>]) -> Value {
 
 /// Builds one network with fixed weights, runs forward, backward and one
 /// gradient step, and returns the case with the core's results.
-fn build_case(parametrization: Parametrization, depth: usize) -> Value {
-    let data = fixed_dataset();
+fn build_case(parametrization: Parametrization, depth: usize, outputs: usize) -> Value {
+    let data = fixed_dataset(outputs);
     let scaling = ScalingInputs {
         input_dim: INPUT_DIM,
         width: WIDTH,
@@ -77,7 +81,7 @@ fn build_case(parametrization: Parametrization, depth: usize) -> Value {
         }
     }
     let weights_before = mlp.weights().to_vec();
-    let label = format!("{} depth {depth}", parametrization.key());
+    let label = format!("{} depth {depth}, {outputs} outputs", parametrization.key());
 
     let loss = mlp.forward();
     let output = mlp.output().to_owned();
@@ -119,8 +123,9 @@ fn build_case(parametrization: Parametrization, depth: usize) -> Value {
     json!({
         "parametrization": parametrization.key(),
         "depth": depth,
+        "outputs": outputs,
         "inputs": matrix_json(&data.inputs),
-        "targets": data.targets.to_vec(),
+        "targets": matrix_json(&data.targets),
         "weights": matrices_json(&weights_before),
         "multipliers": scales.iter().map(|s| s.multiplier).collect::<Vec<_>>(),
         "learning_rates": scales.iter().map(|s| s.learning_rate).collect::<Vec<_>>(),
@@ -142,9 +147,9 @@ fn check_script() -> PathBuf {
 /// Writes the cases of `parametrization` to a case file, runs the NumPy
 /// check on it and panics with the script's output unless it exits 0.
 fn check_against_numpy(parametrization: Parametrization) {
-    let cases: Vec<Value> = DEPTHS
+    let cases: Vec<Value> = SHAPES
         .iter()
-        .map(|&depth| build_case(parametrization, depth))
+        .map(|&(depth, outputs)| build_case(parametrization, depth, outputs))
         .collect();
     let case_file = std::env::temp_dir().join(format!(
         "lrdepth-numpy-check-{}-{}.json",

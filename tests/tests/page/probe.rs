@@ -1,5 +1,6 @@
 //! The one-step probe section: it runs on its own worker, draws both of its
-//! plots, and refuses widths below four times the deepest depth.
+//! plots, is flat under the depth rule and steep under μP, and rejects
+//! widths below four times the deepest depth and tasks with several outputs.
 
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,84 @@ async fn probe_rejects_narrow_width() {
         status,
         "The probe needs width of at least 4 × the deepest depth: width 64 is below 4 × 32 = 128.",
         "#probe-status for width 64 and depth 32"
+    );
+    page.close().await;
+}
+
+/// Reads the median of each depth from the probe plot's label, which reads
+/// "…: depth 4: median 12.5; depth 8: median 3.2e2.".
+fn medians_from_label(label: &str) -> Vec<(usize, f64)> {
+    label
+        .split("depth ")
+        .skip(1)
+        .map(|part| {
+            let (depth, rest) = part
+                .split_once(": median ")
+                .unwrap_or_else(|| panic!("no median in {part:?} of label {label:?}"));
+            let value = rest.trim_end_matches(['.', ';', ' ']);
+            let value = value.split(';').next().unwrap_or(value);
+            (
+                depth.parse().expect("a depth in the label"),
+                value
+                    .parse()
+                    .unwrap_or_else(|e| panic!("median {value:?}: {e}")),
+            )
+        })
+        .collect()
+}
+
+async fn probe_medians(name: &str, param: &str) -> Vec<(usize, f64)> {
+    let page = Page::open(name, &format!("/?width=64&depths=4,8,16&param={param}")).await;
+    page.wait_for_state("idle", LOAD_TIMEOUT).await;
+    page.click("#probe-run").await;
+    let status = wait_for_probe_end(&page).await;
+    assert_eq!(
+        status, "Done: 3 depths, 64 seeds each.",
+        "#probe-status under {param}"
+    );
+    let drawing = page.canvas_drawing("plot-probe").await;
+    page.close().await;
+    medians_from_label(&drawing.aria_label)
+}
+
+/// Under μP the median move grows like about L^2.4 (the closing notes give
+/// the measured slope), so from depth 4 to 16 by more than 16×. Under the
+/// depth rule the same η0 is scaled by (L/4)^(-3/2), which cancels L^3: the
+/// medians must stay within a factor 4 of each other. Both bands leave room
+/// for the median's spread over 64 seeds.
+#[tokio::test]
+async fn probe_flat_under_depth_rule() {
+    let mup = probe_medians("probe-mup", "mup").await;
+    let rule = probe_medians("probe-rule", "mup-depth").await;
+    println!("probe medians, μP: {mup:?}; μP + depth rule: {rule:?}");
+    let depths: Vec<usize> = mup.iter().map(|&(d, _)| d).collect();
+    assert_eq!(depths, [4, 8, 16], "depths in the μP label");
+    let growth = mup[2].1 / mup[0].1;
+    assert!(
+        growth > 16.0,
+        "under μP the median grows only {growth:.2}× from depth 4 to 16: {mup:?}"
+    );
+    let values: Vec<f64> = rule.iter().map(|&(_, m)| m).collect();
+    let spread = values.iter().cloned().fold(f64::MIN, f64::max)
+        / values.iter().cloned().fold(f64::MAX, f64::min);
+    assert_eq!(rule.len(), 3, "depths in the depth-rule label: {rule:?}");
+    assert!(
+        spread < 4.0,
+        "under the depth rule the medians differ by {spread:.2}×: {rule:?}"
+    );
+}
+
+#[tokio::test]
+async fn probe_rejects_several_outputs() {
+    let page = Page::open("probe-digits", "/?width=64&depths=4,8&task=digits").await;
+    page.wait_for_state("idle", LOAD_TIMEOUT).await;
+    page.click("#probe-run").await;
+    let status = page.wait_for_text("#probe-status", INPUT_TIMEOUT).await;
+    assert_eq!(
+        status,
+        "The probe needs a task with one output, and handwritten digits has 10: \
+         choose teacher regression or 2-D spirals.",
+        "#probe-status for the digits task"
     );
     page.close().await;
 }
