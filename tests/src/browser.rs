@@ -22,6 +22,9 @@ const DEFAULT_CHROME: &str = "/usr/bin/chromium";
 /// Longer pages are cut off at the bottom.
 const MAX_SCREENSHOT_HEIGHT: u64 = 10_000;
 
+/// Number of chromedriver starts a test tries before it gives up.
+const DRIVER_START_ATTEMPTS: u32 = 3;
+
 /// Time chromedriver gets to print the port it listens on.
 const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -82,38 +85,18 @@ impl Browser {
         let chrome_path = env_path("CHROME", DEFAULT_CHROME);
         let log_path = crate::artifacts_dir().join(format!("{name}-chromedriver.log"));
 
-        // Port 0 lets chromedriver choose a free port, which it then prints,
-        // so no other process can take the port between choosing and binding.
-        let mut child = Command::new(&driver_path)
-            .arg("--port=0")
-            .arg(format!("--log-path={}", log_path.display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|error| {
-                panic!(
-                    "failed to start chromedriver at {}: {error}; install it with \
-                     scripts/setup.sh or set CHROMEDRIVER to its path",
-                    driver_path.display()
-                )
-            });
-        let stdout = child.stdout.take().expect("chromedriver's stdout is piped");
-        let driver = DriverProcess { child };
-        let (port_sender, port_receiver) = mpsc::channel();
-        // The thread ends by itself when the pipe closes. It is not joined,
-        // because Chromium may hold the pipe open after chromedriver is killed.
-        std::thread::spawn(move || read_driver_stdout(stdout, port_sender));
-
-        let driver_port = match port_receiver.recv_timeout(DRIVER_START_TIMEOUT) {
-            Ok(port) => port,
-            Err(error) => {
-                panic!(
-                    "chromedriver at {} did not report its port within {DRIVER_START_TIMEOUT:?} \
-                     ({error}); see {}",
-                    driver_path.display(),
-                    log_path.display()
-                );
+        // chromedriver sometimes exits at once with "bind() failed: Address
+        // already in use" while other browsers start beside it, so a driver
+        // that exits before reporting its port is started again.
+        let mut attempt = 1;
+        let (driver, driver_port) = loop {
+            match spawn_driver(&driver_path, &log_path) {
+                Ok(started) => break started,
+                Err(error) if attempt < DRIVER_START_ATTEMPTS => {
+                    eprintln!("chromedriver start {attempt} failed, starting it again: {error}");
+                    attempt += 1;
+                }
+                Err(error) => panic!("{error}"),
             }
         };
 
@@ -320,6 +303,43 @@ fn capabilities(chrome_path: &Path, profile: &Path, extra_args: &[&str]) -> Capa
     match capabilities {
         Value::Object(map) => map,
         _ => unreachable!("json! of an object literal returns an object"),
+    }
+}
+
+/// Starts chromedriver on port 0 and returns it with the port it reports.
+///
+/// Port 0 lets chromedriver choose a free port, which it then prints, so no
+/// other process can take the port between choosing and binding.
+fn spawn_driver(driver_path: &Path, log_path: &Path) -> Result<(DriverProcess, u16), String> {
+    let mut child = Command::new(driver_path)
+        .arg("--port=0")
+        .arg(format!("--log-path={}", log_path.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|error| {
+            panic!(
+                "failed to start chromedriver at {}: {error}; install it with \
+                 scripts/setup.sh or set CHROMEDRIVER to its path",
+                driver_path.display()
+            )
+        });
+    let stdout = child.stdout.take().expect("chromedriver's stdout is piped");
+    let driver = DriverProcess { child };
+    let (port_sender, port_receiver) = mpsc::channel();
+    // The thread ends by itself when the pipe closes. It is not joined,
+    // because Chromium may hold the pipe open after chromedriver is killed.
+    std::thread::spawn(move || read_driver_stdout(stdout, port_sender));
+
+    match port_receiver.recv_timeout(DRIVER_START_TIMEOUT) {
+        Ok(port) => Ok((driver, port)),
+        Err(error) => Err(format!(
+            "chromedriver at {} did not report its port within {DRIVER_START_TIMEOUT:?} \
+             ({error}); see {}",
+            driver_path.display(),
+            log_path.display()
+        )),
     }
 }
 
