@@ -1,0 +1,28 @@
+//! The colour scheme: the plots follow `prefers-color-scheme` as the page's
+//! CSS does, and are redrawn when the system switches between light and dark.
+
+use wasm_bindgen::prelude::*;
+
+use crate::app::listen;
+use crate::dom;
+
+const DARK_QUERY: &str = "(prefers-color-scheme: dark)";
+
+/// Whether the browser asks for a dark colour scheme.
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(DARK_QUERY).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Calls `redraw` whenever the preferred colour scheme changes.
+pub fn on_scheme_change(redraw: impl Fn() -> Result<(), JsError> + 'static) -> Result<(), JsError> {
+    let query = dom::window()?
+        .match_media(DARK_QUERY)
+        .map_err(|e| dom::js_error("could not watch the colour scheme", e))?;
+    match query {
+        Some(query) => listen(&query, "change", move |_| redraw()),
+        // A browser without media queries keeps the light plots.
+        None => Ok(()),
+    }
+}
