@@ -13,7 +13,7 @@ use crate::dom::{self, by_id};
 use crate::exercises::{self, AnswerKind, EXERCISES, Exercise, choice_name};
 use crate::form;
 
-/// What the section needs from the page.
+/// Callbacks into the page that the section needs.
 pub struct Hooks {
     /// Validates the form and updates the URL, after the preset filled it.
     pub validate: Rc<dyn Fn() -> Result<(), JsError>>,
@@ -154,8 +154,8 @@ fn show_verdict(exercise: &Exercise, state: &str, text: &str) -> Result<(), JsEr
         .map_err(|e| dom::js_error("could not mark a verdict", e))
 }
 
-/// Validates the answer, loads the preset and runs it; the verdict comes
-/// when the sweep finishes.
+/// Validates the answer, loads the preset and runs it. The verdict is
+/// shown when the sweep finishes.
 fn start_check(exercise: &'static Exercise, hooks: &Hooks) -> Result<(), JsError> {
     let answer_field: Element = by_id(&element_id(exercise, "answer"))?;
     let answer = match exercises::parse_answer(exercise.answer, &answer_text(exercise)?) {

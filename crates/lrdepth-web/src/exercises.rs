@@ -1,8 +1,8 @@
 //! Guided exercises: each is a preset sweep, a question, and a check that
 //! judges the learner's answer against a real run of the preset.
 //!
-//! This module holds the definitions and the judging, with no DOM access;
-//! `exercise_view` builds the page section and runs the checks.
+//! This module contains the definitions and the judging, with no DOM
+//! access. `exercise_view` builds the page section and runs the checks.
 
 use lrdepth_core::analysis::{divergence_edges, fit_depth_slope};
 use lrdepth_core::config::bounds;
@@ -33,7 +33,7 @@ pub enum Answer {
     Choice(Parametrization),
 }
 
-/// Which measurement judges an exercise.
+/// Measurement that judges an exercise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Check {
     /// The refined best η0 at the preset's only depth.
@@ -42,7 +42,7 @@ pub enum Check {
     PredictDeeper,
     /// The first depth of the preset at which its one η0 diverges.
     DivergenceDepth,
-    /// Which parametrization's best η0 falls faster with depth.
+    /// The parametrization whose best η0 falls faster with depth.
     FasterShrink,
 }
 
@@ -137,7 +137,8 @@ pub fn choice_name(parametrization: Parametrization) -> &'static str {
     }
 }
 
-/// Parses a number in `min..=max`; `range` tells the learner what to enter.
+/// Parses a number in `min..=max`. The error messages end with `range`,
+/// the instruction to the learner.
 fn parse_in_range(text: &str, (min, max): (f64, f64), range: &str) -> Result<f64, String> {
     if text.is_empty() {
         return Err(format!("The answer is missing: {range}."));
@@ -243,7 +244,7 @@ fn best_at(config: &SweepConfig, results: &[RunResult], depth: usize) -> Option<
     })
 }
 
-/// Whether `value` is within a factor of `RATE_FACTOR` of `target`.
+/// Returns whether `value` is within a factor of `RATE_FACTOR` of `target`.
 fn within_factor(value: f64, target: f64) -> bool {
     let ratio = value / target;
     (1.0 / RATE_FACTOR..=RATE_FACTOR).contains(&ratio)

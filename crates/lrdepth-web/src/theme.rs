@@ -8,7 +8,7 @@ use crate::dom;
 
 const DARK_QUERY: &str = "(prefers-color-scheme: dark)";
 
-/// Whether the browser asks for a dark colour scheme.
+/// Returns whether the browser prefers a dark colour scheme.
 pub fn prefers_dark() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media(DARK_QUERY).ok().flatten())
