@@ -128,15 +128,28 @@ async fn audit(page: &Page) -> Vec<String> {
         .execute(&format!("{source}\nreturn true;"), vec![])
         .await;
     let script = "axe.run(document, { resultTypes: ['violations'] })\
-                  .then(result => done(result.violations.map(v => ({\
+                  .then(result => done({ passes: result.passes.length,\
+                      violations: result.violations.map(v => ({\
                       id: v.id, impact: v.impact, help: v.help,\
-                      nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }))))\
+                      nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) })) }))\
                   .catch(error => done({ error: String(error) }));";
     let value = execute_async(page, script, vec![]).await;
     if let Some(error) = value["error"].as_str() {
         panic!("axe.run failed: {error}");
     }
-    let violations = value.as_array().cloned().unwrap_or_default();
+    let Some(violations) = value["violations"].as_array() else {
+        panic!("axe.run returned no list of violations: {value}");
+    };
+    let passes = value["passes"].as_u64().unwrap_or_default();
+    assert!(
+        passes > 0,
+        "axe.run passed no rule, so it checked nothing: {value}"
+    );
+    let ids: Vec<&str> = violations.iter().filter_map(|v| v["id"].as_str()).collect();
+    println!(
+        "axe-core: {passes} rules passed, {} violated at any impact: {ids:?}",
+        ids.len()
+    );
     violations
         .iter()
         .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
@@ -152,9 +165,10 @@ async fn audit(page: &Page) -> Vec<String> {
         .collect()
 }
 
+/// Audits the page, tour open, after the default sweep (48 runs, a few
+/// seconds), then saves a screenshot with the tour closed.
 async fn audit_after_sweep(name: &str, chrome_args: &[&str], dark: bool) {
-    let query = format!("{SMALL_SWEEP}&run=1");
-    let page = Page::open_with(name, &query, lrdepth_tests::built_page(), chrome_args).await;
+    let page = Page::open_with(name, "/?run=1", lrdepth_tests::built_page(), chrome_args).await;
     page.wait_for_state("done", LOAD_TIMEOUT + RUN_TIMEOUT)
         .await;
     let is_dark = page
@@ -172,6 +186,7 @@ async fn audit_after_sweep(name: &str, chrome_args: &[&str], dark: bool) {
     // Give the last redraw a moment before the audit reads colours.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let violations = audit(&page).await;
+    page.click("#tour-close").await;
     page.browser
         .save_screenshot(&artifacts_dir().join(format!("{name}.png")))
         .await;

@@ -63,6 +63,46 @@ async fn exercise_right_and_wrong_answers() {
     page.close().await;
 }
 
+/// An in-range answer to each exercise, right or wrong: the test checks
+/// that every preset gives the check something to judge.
+const SOME_ANSWERS: [(&str, &str); 4] = [
+    ("best-rate", "0.1"),
+    ("predict", "0.1"),
+    ("diverge", "6"),
+    ("sp-vs-mup", "mup"),
+];
+
+#[tokio::test]
+async fn every_exercise_reaches_verdict() {
+    let page = Page::open("exercise-all", "/").await;
+    page.wait_for_state("idle", LOAD_TIMEOUT).await;
+    for (id, answer) in SOME_ANSWERS {
+        let field = format!("exercise-{id}-answer");
+        if id == "sp-vs-mup" {
+            page.browser
+                .execute(
+                    "document.getElementById(arguments[0]).value = arguments[1];",
+                    vec![field.clone().into(), answer.into()],
+                )
+                .await;
+        } else {
+            page.set_field(&field, answer).await;
+        }
+        let start = std::time::Instant::now();
+        page.click(&format!("#exercise-{id}-check")).await;
+        let (state, text) = wait_for_verdict(&page, id, RUN_TIMEOUT).await;
+        println!(
+            "exercise {id}, answer {answer}: {state} after {:.1} s: {text}",
+            start.elapsed().as_secs_f64()
+        );
+        assert!(
+            state == "holds" || state == "fails",
+            "exercise {id}: the preset sweep should give a verdict: {state}: {text}"
+        );
+    }
+    page.close().await;
+}
+
 #[tokio::test]
 async fn exercise_rejects_bad_answers() {
     let page = Page::open("exercise-input", "/").await;
