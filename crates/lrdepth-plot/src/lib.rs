@@ -113,7 +113,8 @@ enum MarkerShape {
     Disc,
     Triangle,
     Square,
-    Ring,
+    /// Not a ring, which would look like the ring around each best η0.
+    Diamond,
 }
 
 impl MarkerShape {
@@ -122,9 +123,15 @@ impl MarkerShape {
             MarkerShape::Disc,
             MarkerShape::Triangle,
             MarkerShape::Square,
-            MarkerShape::Ring,
+            MarkerShape::Diamond,
         ][idx % 4]
     }
+}
+
+/// Corners of a diamond marker around (0, 0), `size` pixels from centre to tip.
+fn diamond(size: u32) -> [(i32, i32); 4] {
+    let tip = size as i32 + size as i32 / 3;
+    [(0, -tip), (tip, 0), (0, tip), (-tip, 0)]
 }
 
 /// Input of the plots: the finished runs and the sweep grid they belong to.
@@ -384,9 +391,9 @@ fn draw_chart<DB: DrawingBackend>(
                     EmptyElement::at(p)
                         + Rectangle::new([(-half, -half), (half, half)], colour.filled())
                 }))?,
-                MarkerShape::Ring => chart.draw_series(
-                    points.map(|p| Circle::new(p, marker, colour.stroke_width(style.px(1.5)))),
-                )?,
+                MarkerShape::Diamond => chart.draw_series(points.map(|p| {
+                    EmptyElement::at(p) + Polygon::new(diamond(marker), colour.filled())
+                }))?,
             };
         }
         // Each curve gets its own height in the band, so crosses of
@@ -498,11 +505,10 @@ fn draw_legend<DB: DrawingBackend>(
                     colour.filled(),
                 ))?
             }
-            MarkerShape::Ring => area.draw(&Circle::new(
-                centre,
-                marker,
-                colour.stroke_width(style.px(1.5)),
-            ))?,
+            MarkerShape::Diamond => {
+                let corners = diamond(marker).map(|(x, y)| (centre.0 + x, centre.1 + y));
+                area.draw(&Polygon::new(corners, colour.filled()))?
+            }
         }
         area.draw(&Text::new(
             label.as_str(),

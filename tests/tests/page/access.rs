@@ -59,6 +59,13 @@ async fn keyboard_reaches_and_runs() {
         "the focused Run button should show an outline"
     );
 
+    // Record every text the live region gets, to check it stays quiet.
+    let observe = "window.announced = []; \
+                   new MutationObserver(() => window.announced.push(\
+                       document.getElementById('announce').textContent))\
+                   .observe(document.getElementById('announce'), \
+                       { childList: true, characterData: true, subtree: true });";
+    page.browser.execute(observe, vec![]).await;
     press(&page, Key::Enter).await;
     page.wait_for_state("done", RUN_TIMEOUT).await;
     let label = page
@@ -69,10 +76,27 @@ async fn keyboard_reaches_and_runs() {
         label.contains("at depth 4") && label.contains("slope"),
         "plot 3's label should list best rates by depth and the slope: {label:?}"
     );
-    let announced = page.text("#announce").await;
+    let announced = page
+        .browser
+        .execute("return window.announced;", vec![])
+        .await;
+    let announced: Vec<String> = serde_json::from_value(announced).unwrap_or_default();
+    println!("announced: {announced:?}");
     assert!(
-        announced.starts_with("Sweep finished"),
+        announced
+            .first()
+            .is_some_and(|t| t.starts_with("Sweep started")),
+        "the live region should announce the start: {announced:?}"
+    );
+    assert!(
+        announced
+            .last()
+            .is_some_and(|t| t.starts_with("Sweep finished")),
         "the live region should announce the end: {announced:?}"
+    );
+    assert!(
+        announced.len() <= 5,
+        "6 runs should give at most 5 announcements (start, 3 quarters, end): {announced:?}"
     );
     page.close().await;
 }
