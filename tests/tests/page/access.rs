@@ -151,6 +151,7 @@ async fn audit(page: &Page) -> Vec<String> {
     page.browser
         .execute(&format!("{source}\nreturn true;"), vec![])
         .await;
+
     let script = "axe.run(document, { resultTypes: ['violations'] })\
                   .then(result => done({ passes: result.passes.length,\
                       violations: result.violations.map(v => ({\
@@ -158,6 +159,7 @@ async fn audit(page: &Page) -> Vec<String> {
                       nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) })) }))\
                   .catch(error => done({ error: String(error) }));";
     let value = execute_async(page, script, vec![]).await;
+
     if let Some(error) = value["error"].as_str() {
         panic!("axe.run failed: {error}");
     }
@@ -174,6 +176,7 @@ async fn audit(page: &Page) -> Vec<String> {
         "axe-core: {passes} rules passed, {} violated at any impact: {ids:?}",
         ids.len()
     );
+
     violations
         .iter()
         .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
