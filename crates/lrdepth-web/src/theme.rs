@@ -26,3 +26,20 @@ pub fn on_scheme_change(redraw: impl Fn() -> Result<(), JsError> + 'static) -> R
         None => Ok(()),
     }
 }
+
+/// Window width, in CSS pixels, from which the page uses its projector
+/// layout; the same breakpoint as in `www/style.css`.
+const LARGE_SCREEN_QUERY: &str = "(min-width: 1800px)";
+
+/// Extra zoom of plot text, lines and markers on large screens, to match
+/// the larger page type there (19 px against 15 px, about 1.27).
+const LARGE_SCREEN_ZOOM: f64 = 1.25;
+
+/// Returns the factor by which plots enlarge their text and lines: 1, or
+/// `LARGE_SCREEN_ZOOM` on a screen wide enough for the projector layout.
+pub fn plot_zoom() -> f64 {
+    let large = web_sys::window()
+        .and_then(|w| w.match_media(LARGE_SCREEN_QUERY).ok().flatten())
+        .is_some_and(|m| m.matches());
+    if large { LARGE_SCREEN_ZOOM } else { 1.0 }
+}

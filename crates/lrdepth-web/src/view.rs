@@ -222,7 +222,7 @@ fn draw_canvas(
     draw: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>, &Style) -> CanvasResult,
 ) -> Result<(), JsError> {
     let canvas: HtmlCanvasElement = by_id(id)?;
-    let scale = fit_canvas(&canvas);
+    let scale = fit_canvas(&canvas) * crate::theme::plot_zoom();
     let backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or_else(|| JsError::new(&format!("canvas #{id} has no 2-D context")))?;
     let root = backend.into_drawing_area();
