@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building the page and running the tests need, skipping what
 # is already there: the wasm32 target, trunk, wasm-bindgen-cli at the version
-# in Cargo.lock, Chromium with chromedriver, and numpy. Run it, or source it
-# to also get ~/.cargo/bin on PATH in the calling shell.
+# in Cargo.lock, Chromium with chromedriver, numpy, and axe-core from npm.
+# Run it, or source it to also get ~/.cargo/bin on PATH in the calling shell.
 set -euo pipefail
 
 lrdepth_setup() {
@@ -62,6 +62,17 @@ lrdepth_setup() {
         fi
         $sudo apt-get update
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium chromium-driver
+    fi
+
+    # The accessibility test injects axe-core from tests/axe into the page.
+    if [[ -f "$root/tests/axe/node_modules/axe-core/axe.min.js" ]]; then
+        echo "setup: axe-core already installed in tests/axe"
+    elif command -v npm >/dev/null; then
+        echo "setup: installing axe-core into tests/axe with npm ci"
+        (cd "$root/tests/axe" && npm ci --ignore-scripts --no-audit --no-fund)
+    else
+        echo "setup: npm not found. Install Node.js with npm, which the accessibility test needs for axe-core." >&2
+        return 1
     fi
 
     # crates/lrdepth-core/tests/numpy_check.rs runs tests/numpy/check_mlp.py,

@@ -22,6 +22,10 @@ pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>
 /// Share of the viridis map in use; its last part is too pale on white.
 const COLOUR_MAP_SPAN: f64 = 0.85;
 
+/// Start of the viridis map on a dark background, whose first part (deep
+/// purple) would vanish against it.
+const DARK_MAP_START: f64 = 0.25;
+
 /// Colours and sizes of a plot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Style {
@@ -69,6 +73,21 @@ impl Style {
         }
     }
 
+    /// Returns the colour of series `idx` out of `count` ordered series:
+    /// [`series_colour`] on a light background, and the lighter part of
+    /// viridis, dark purple left out, on a dark one.
+    pub fn series_colour(&self, idx: usize, count: usize) -> RGBColor {
+        if !self.dark {
+            return series_colour(idx, count);
+        }
+        let share = if count <= 1 {
+            0.0
+        } else {
+            idx as f64 / (count - 1) as f64
+        };
+        ViridisRGB::get_color(DARK_MAP_START + (1.0 - DARK_MAP_START) * share)
+    }
+
     pub(crate) fn font(&self, css_pixels: f64) -> TextStyle<'static> {
         ("sans-serif", css_pixels * self.scale)
             .into_font()
@@ -86,6 +105,33 @@ pub fn series_colour(idx: usize, count: usize) -> RGBColor {
         COLOUR_MAP_SPAN * idx as f64 / (count - 1) as f64
     };
     ViridisRGB::get_color(t)
+}
+
+/// Marker of a series' points, cycling through four shapes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MarkerShape {
+    Disc,
+    Triangle,
+    Square,
+    /// Not a ring, which would look like the ring around each best η0.
+    Diamond,
+}
+
+impl MarkerShape {
+    fn of_series(idx: usize) -> MarkerShape {
+        [
+            MarkerShape::Disc,
+            MarkerShape::Triangle,
+            MarkerShape::Square,
+            MarkerShape::Diamond,
+        ][idx % 4]
+    }
+}
+
+/// Corners of a diamond marker around (0, 0), `size` pixels from centre to tip.
+fn diamond(size: u32) -> [(i32, i32); 4] {
+    let tip = size as i32 + size as i32 / 3;
+    [(0, -tip), (tip, 0), (0, tip), (-tip, 0)]
 }
 
 /// Input of the plots: the finished runs and the sweep grid they belong to.
@@ -322,17 +368,33 @@ fn draw_chart<DB: DrawingBackend>(
     let line_width = style.px(2.0);
     let marker = style.px(3.5);
     for (idx, (_, points)) in series.iter().enumerate() {
-        let colour = series_colour(idx, count);
+        let colour = style.series_colour(idx, count);
         for segment in finite_segments(points) {
             chart.draw_series(LineSeries::new(
                 segment.iter().copied(),
                 colour.stroke_width(line_width),
             ))?;
-            chart.draw_series(
-                segment
-                    .iter()
-                    .map(|&p| Circle::new(p, marker, colour.filled())),
-            )?;
+            // A shape per series, so that curves differ without colour too.
+            let points = segment.iter().copied();
+            match MarkerShape::of_series(idx) {
+                MarkerShape::Disc => {
+                    chart.draw_series(points.map(|p| Circle::new(p, marker, colour.filled())))?
+                }
+                MarkerShape::Triangle => {
+                    chart
+                        .draw_series(points.map(|p| {
+                            TriangleMarker::new(p, marker + marker / 3, colour.filled())
+                        }))?
+                }
+                MarkerShape::Square => chart.draw_series(points.map(|p| {
+                    let half = marker as i32;
+                    EmptyElement::at(p)
+                        + Rectangle::new([(-half, -half), (half, half)], colour.filled())
+                }))?,
+                MarkerShape::Diamond => chart.draw_series(points.map(|p| {
+                    EmptyElement::at(p) + Polygon::new(diamond(marker), colour.filled())
+                }))?,
+            };
         }
         // Each curve gets its own height in the band, so crosses of
         // different curves at the same x stay apart.
@@ -351,7 +413,7 @@ fn draw_chart<DB: DrawingBackend>(
                 .iter()
                 .position(|&d| d == best.depth)
                 .unwrap_or(0);
-            let colour = series_colour(idx, count);
+            let colour = style.series_colour(idx, count);
             chart.draw_series(std::iter::once(Circle::new(
                 (best.grid_eta0, best.grid_loss),
                 ring,
@@ -422,11 +484,32 @@ fn draw_legend<DB: DrawingBackend>(
     let count = series.len();
     let font = style.font(11.5);
     for (idx, (label, _)) in series.iter().enumerate() {
-        let colour = series_colour(idx, count);
+        let colour = style.series_colour(idx, count);
         area.draw(&PathElement::new(
             [(left, y), (left + swatch, y)],
             colour.stroke_width(style.px(2.5)),
         ))?;
+        let centre = (left + swatch / 2, y);
+        let marker = style.px(3.5);
+        match MarkerShape::of_series(idx) {
+            MarkerShape::Disc => area.draw(&Circle::new(centre, marker, colour.filled()))?,
+            MarkerShape::Triangle => area.draw(&TriangleMarker::new(
+                centre,
+                marker + marker / 3,
+                colour.filled(),
+            ))?,
+            MarkerShape::Square => {
+                let half = marker as i32;
+                area.draw(&Rectangle::new(
+                    [(centre.0 - half, y - half), (centre.0 + half, y + half)],
+                    colour.filled(),
+                ))?
+            }
+            MarkerShape::Diamond => {
+                let corners = diamond(marker).map(|(x, y)| (centre.0 + x, centre.1 + y));
+                area.draw(&Polygon::new(corners, colour.filled()))?
+            }
+        }
         area.draw(&Text::new(
             label.as_str(),
             (left + swatch + style.px(5.0) as i32, y - row / 3),

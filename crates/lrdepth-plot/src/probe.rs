@@ -5,7 +5,7 @@ use lrdepth_core::probe::ProbeSummary;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::{DrawResult, Style, series_colour};
+use crate::{DrawResult, Style};
 
 fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = values
@@ -222,7 +222,7 @@ pub fn draw_probe_profile<DB: DrawingBackend>(
     let font = style.font(11.5);
     let mut legend_y = style.px(44.0) as i32;
     for (idx, &depth) in depths.iter().enumerate() {
-        let colour = series_colour(idx, depths.len());
+        let colour = style.series_colour(idx, depths.len());
         if let Some(summary) = summaries.iter().find(|s| s.depth == depth) {
             let points: Vec<(f64, f64)> = summary
                 .per_layer_mean

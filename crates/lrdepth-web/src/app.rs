@@ -79,6 +79,7 @@ pub fn start() -> Result<(), JsError> {
 
     wire_controls(&app)?;
     wire_resize(&app)?;
+    wire_teaching(&app)?;
     let valid = validate(&app)?;
     let config = form::parse_form()?.config;
     view::draw_plots(&config, &[])?;
@@ -116,9 +117,28 @@ fn validate(app: &Shared) -> Result<bool, JsError> {
     Ok(outcome.errors.is_empty())
 }
 
+/// Wires the exercises, the tour and the colour-scheme listener.
+fn wire_teaching(app: &Shared) -> Result<(), JsError> {
+    let (validate_app, run_app, busy_app) = (app.clone(), app.clone(), app.clone());
+    crate::exercise_view::wire(crate::exercise_view::Hooks {
+        validate: Rc::new(move || validate(&validate_app).map(|_| ())),
+        run: Rc::new(move || {
+            let can_run = validate(&run_app)? && !run_app.borrow().running;
+            if can_run {
+                start_sweep(&run_app)?;
+            }
+            Ok(can_run)
+        }),
+        busy: Rc::new(move || busy_app.borrow().running),
+    })?;
+    crate::tour::wire()?;
+    let redraw_app = app.clone();
+    crate::theme::on_scheme_change(move || redraw(&redraw_app))
+}
+
 /// Adds an event listener that lives as long as the page and reports its
 /// errors in the page.
-fn listen(
+pub(crate) fn listen(
     target: &web_sys::EventTarget,
     kind: &str,
     handler: impl Fn(Event) -> Result<(), JsError> + 'static,
@@ -501,6 +521,9 @@ fn record_result(app: &Shared, result: RunResult) -> Result<(), JsError> {
     view::draw_plots(&sweep.config, &sweep.results)?;
     if finished {
         log::info!("sweep finished: runs {done}, time {elapsed_s:.2} s");
+        if let Err(error) = crate::exercise_view::sweep_finished(&sweep.config, &sweep.results) {
+            report_error(error);
+        }
         state.running = false;
         drop(state);
         set_running_controls(false)?;
@@ -537,6 +560,8 @@ fn stop_sweep(app: &Shared, message: &str) -> Result<(), JsError> {
         }
     }
     log::info!("sweep stopped: {message}");
+    crate::announce::say(&format!("Sweep stopped: {message}"))?;
+    crate::exercise_view::sweep_stopped()?;
     set_running_controls(false)?;
     view::set_state("stopped")?;
     validate(app).map(|_| ())

@@ -10,7 +10,8 @@ use crate::dom::{self, by_id};
 /// URL key that starts a sweep as soon as the page has loaded.
 pub const RUN_ON_LOAD_KEY: &str = "run";
 
-fn field_value(field: Field) -> Result<String, JsError> {
+/// Returns the text of `field`'s form element; a checkbox reads "1" or "0".
+pub fn field_value(field: Field) -> Result<String, JsError> {
     let id = field.key();
     let element: Element = by_id(id)?;
     if let Some(input) = element.dyn_ref::<HtmlInputElement>() {

@@ -5,9 +5,15 @@
 //! and draws, `worker` trains in each Web Worker (plotters 0.3.7 measures text
 //! through the DOM, so drawing cannot happen in a worker).
 
+pub mod announce;
 pub mod app;
 pub mod dom;
+pub mod exercise_view;
+pub mod exercises;
 pub mod form;
 pub mod pool;
 pub mod protocol;
+pub mod summary;
+pub mod theme;
+pub mod tour;
 pub mod view;

@@ -4,8 +4,7 @@
 use lrdepth_core::probe::ProbeSummary;
 use lrdepth_core::{Parametrization, RunResult, SweepConfig, best_rates};
 use lrdepth_plot::{
-    BestRateData, PlotData, Style, describe_fit, draw_best_rate_vs_depth, draw_loss_vs_depth,
-    draw_loss_vs_rate,
+    BestRateData, PlotData, Style, draw_best_rate_vs_depth, draw_loss_vs_depth, draw_loss_vs_rate,
 };
 use lrdepth_plot::{draw_probe_profile, draw_probe_vs_depth};
 use plotters::prelude::*;
@@ -28,7 +27,8 @@ pub fn show_progress(done: usize, total: usize, text: &str) -> Result<(), JsErro
     let bar: HtmlProgressElement = by_id("progress")?;
     bar.set_max(total.max(1) as f64);
     bar.set_value(done as f64);
-    dom::set_text("progress-text", text)
+    dom::set_text("progress-text", text)?;
+    crate::announce::progress(done, total, text)
 }
 
 /// Formats the time left, rounded so that the text does not flicker.
@@ -110,12 +110,6 @@ pub fn show_table(results: &[RunResult]) -> Result<(), JsError> {
     Ok(())
 }
 
-fn prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
-}
-
 /// Sizes the canvas backing store to its CSS size times the device pixel
 /// ratio, because plotters-canvas draws in backing-store pixels.
 fn fit_canvas(canvas: &HtmlCanvasElement) -> f64 {
@@ -163,7 +157,7 @@ pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsE
         parametrization: config.parametrization,
         reference_depth: config.reference_depth,
     };
-    let dark = prefers_dark();
+    let dark = crate::theme::prefers_dark();
     let seed_note = if config.seeds > 1 {
         format!(" (seed {})", config.seed)
     } else {
@@ -179,15 +173,7 @@ pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsE
         draw_loss_vs_rate(root, &data, style)
     })?;
 
-    let fits: Vec<String> = best_data.series().iter().map(describe_fit).collect();
-    let best_label = if results.is_empty() {
-        "Best rate against depth: no runs yet".to_string()
-    } else {
-        format!(
-            "Best rate against depth, fitted over depths of at least 4: {}.",
-            fits.join("; ")
-        )
-    };
+    let best_label = crate::summary::best_rate_label(results, &best_data.series());
     draw_canvas(BEST_PLOT_ID, dark, &best_label, |root, style| {
         draw_best_rate_vs_depth(root, &best_data, style)
     })?;
@@ -199,7 +185,7 @@ pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsE
 
 /// Draws the probe's two plots and their text summaries.
 pub fn draw_probe_plots(depths: &[usize], summaries: &[ProbeSummary]) -> Result<(), JsError> {
-    let dark = prefers_dark();
+    let dark = crate::theme::prefers_dark();
     let mut sorted: Vec<&ProbeSummary> = summaries.iter().collect();
     sorted.sort_by_key(|s| s.depth);
     let label = if sorted.is_empty() {
@@ -236,7 +222,7 @@ fn draw_canvas(
     draw: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>, &Style) -> CanvasResult,
 ) -> Result<(), JsError> {
     let canvas: HtmlCanvasElement = by_id(id)?;
-    let scale = fit_canvas(&canvas);
+    let scale = fit_canvas(&canvas) * crate::theme::plot_zoom();
     let backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or_else(|| JsError::new(&format!("canvas #{id} has no 2-D context")))?;
     let root = backend.into_drawing_area();

@@ -74,6 +74,8 @@ async fn default_sweep_time() {
             errors.is_empty(),
             "the browser console has errors: {errors:#?}"
         );
+        // The first-visit tour would cover the top of the screenshot.
+        page.click("#tour-close").await;
         page.browser
             .save_screenshot(&artifacts_dir().join(format!("{name}.png")))
             .await;

@@ -6,15 +6,19 @@
 //! chromium and chromedriver; `scripts/setup.sh` installs them. Screenshots
 //! and chromedriver logs go to `target/e2e`.
 
+mod access;
 mod compare;
 mod default_sweep;
+mod exercises;
 mod fixture;
 mod hidpi;
+mod keys;
 mod native_match;
 mod probe;
 mod resize;
 mod stop;
 mod sweep;
+mod tour;
 mod url_settings;
 mod worker_failure;
 mod workers;
