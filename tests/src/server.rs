@@ -23,6 +23,13 @@ pub struct StaticServer {
 impl StaticServer {
     /// Starts serving `root`; `/` returns `root/index.html`.
     pub fn start(root: &Path) -> StaticServer {
+        StaticServer::start_under(root, "/")
+    }
+
+    /// Starts serving `root` under the URL path `prefix`, such as
+    /// `/some/sub/path`, as a static host serves a site from a sub-path.
+    /// Other paths get 404.
+    pub fn start_under(root: &Path, prefix: &str) -> StaticServer {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .expect("failed to bind a free port on 127.0.0.1 for the static server");
         listener
@@ -34,6 +41,7 @@ impl StaticServer {
 
         let (shutdown, shutdown_received) = oneshot::channel::<()>();
         let root = root.to_path_buf();
+        let prefix = prefix.to_string();
         let thread = std::thread::Builder::new()
             .name("static-server".to_string())
             .spawn(move || {
@@ -44,7 +52,12 @@ impl StaticServer {
                 runtime.block_on(async move {
                     let listener = tokio::net::TcpListener::from_std(listener)
                         .expect("failed to register the static server's listener with Tokio");
-                    let app = axum::Router::new().fallback_service(ServeDir::new(root));
+                    let files = ServeDir::new(root);
+                    let app = if prefix == "/" {
+                        axum::Router::new().fallback_service(files)
+                    } else {
+                        axum::Router::new().nest_service(&prefix, files)
+                    };
                     // Stop at once rather than with axum's graceful shutdown,
                     // which would wait for the browser's keep-alive connections.
                     tokio::select! {

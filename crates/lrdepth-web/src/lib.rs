@@ -7,7 +7,12 @@
 
 pub mod app;
 pub mod dom;
+pub mod embed;
+pub mod export;
 pub mod form;
+pub mod link;
+pub mod offline;
 pub mod pool;
 pub mod protocol;
+pub mod share;
 pub mod view;

@@ -8,11 +8,15 @@
 
 mod compare;
 mod default_sweep;
+mod deploy;
+mod embed;
+mod export;
 mod fixture;
 mod hidpi;
 mod native_match;
 mod probe;
 mod resize;
+mod share;
 mod stop;
 mod sweep;
 mod url_settings;
