@@ -45,6 +45,7 @@ fn iframe_of(code: &str) -> &str {
 fn blog_page(frame: &str, script: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>A blog post</title>\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
          <style>body {{ font: 17px/1.6 Georgia, serif; max-width: 820px; margin: 24px auto; padding: 0 16px; }}</style>\n\
          </head><body>\n<h1>Why deep networks need smaller steps</h1>\n\
          <p>Press Run below: the frame trains small ReLU networks in your browser.</p>\n\
@@ -83,7 +84,7 @@ async fn wait_for_frame_height(page: &Page, previous: Option<f64>) -> (String, f
 
 #[tokio::test]
 async fn embed_in_other_origin() {
-    let query = "/?eta0=0.5,2&depths=1,2&steps=10&width=8&samples=16&plot=depth";
+    let query = "/?eta0=0.1,0.5,2,8&depths=1,2,4,8&steps=60&width=32&samples=32&plot=depth";
     let page = Page::open("embed", query).await;
     page.wait_for_state("idle", LOAD_TIMEOUT).await;
     let code = page.value("#embed-code").await;
@@ -163,7 +164,7 @@ async fn embed_in_other_origin() {
     page.wait_for_state("done", RUN_TIMEOUT).await;
     let drawing = page.canvas_drawing("plot-depth").await;
     assert!(
-        drawing.aria_label.contains("4 runs finished"),
+        drawing.aria_label.contains("16 runs finished"),
         "the frame's plot should show the runs: {}",
         drawing.aria_label
     );
@@ -171,7 +172,31 @@ async fn embed_in_other_origin() {
         .enter_parent_frame()
         .await
         .expect("failed to leave the frame");
-
+    // A window tall enough for the whole post keeps the top page free of
+    // a scroll bar, whose width would change the frame's width and height
+    // again while the screenshot is taken.
+    page.browser.set_window_size(1280, 1400).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    wait_for_frame_height(&page, None).await;
+    client
+        .enter_frame(0)
+        .await
+        .expect("failed to enter the frame");
+    let widths = page
+        .browser
+        .execute(
+            "return [document.documentElement.clientWidth, window.innerWidth];",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        widths[0], widths[1],
+        "the frame should show no scroll bar: {widths}"
+    );
+    client
+        .enter_parent_frame()
+        .await
+        .expect("failed to leave the frame");
     page.browser
         .save_screenshot(&artifacts_dir().join("embed.png"))
         .await;

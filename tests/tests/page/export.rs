@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use lrdepth_tests::artifacts_dir;
+
 use crate::fixture::{LOAD_TIMEOUT, Page, RUN_TIMEOUT};
 use crate::share::choose;
 
@@ -133,6 +135,9 @@ async fn exports_download_and_parse() {
         );
         assert!(svg.contains("<text"), "{stem}.svg should have text labels");
     }
+    page.browser
+        .save_screenshot(&artifacts_dir().join("share-panel.png"))
+        .await;
     let errors = page.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     page.close().await;
