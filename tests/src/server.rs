@@ -28,7 +28,9 @@ impl StaticServer {
 
     /// Starts serving `root` under the URL path `prefix`, such as
     /// `/some/sub/path`, as a static host serves a site from a sub-path.
-    /// Other paths get 404.
+    /// Other paths get 404. Under a prefix every response carries
+    /// `Cache-Control: no-store`, so a page that loads with the server
+    /// stopped came from its service worker, not from the HTTP cache.
     pub fn start_under(root: &Path, prefix: &str) -> StaticServer {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .expect("failed to bind a free port on 127.0.0.1 for the static server");
@@ -56,7 +58,9 @@ impl StaticServer {
                     let app = if prefix == "/" {
                         axum::Router::new().fallback_service(files)
                     } else {
-                        axum::Router::new().nest_service(&prefix, files)
+                        axum::Router::new()
+                            .nest_service(&prefix, files)
+                            .layer(axum::middleware::map_response(no_store))
                     };
                     // Stop at once rather than with axum's graceful shutdown,
                     // which would wait for the browser's keep-alive connections.
@@ -83,6 +87,15 @@ impl StaticServer {
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
     }
+}
+
+/// Forbids the browser to keep `response` in its HTTP cache.
+async fn no_store(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 impl Drop for StaticServer {

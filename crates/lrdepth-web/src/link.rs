@@ -131,6 +131,32 @@ pub struct ParsedLink {
     pub notes: Vec<String>,
 }
 
+/// Names listed in one note, at most; a longer list ends with a count.
+const MAX_NOTE_NAMES: usize = 8;
+
+/// Characters of one name shown in a note, at most.
+const MAX_NAME_CHARS: usize = 40;
+
+/// Formats names for a note: quoted, each cut to `MAX_NAME_CHARS`, and at
+/// most `MAX_NOTE_NAMES` of them, so a hostile URL cannot flood the page.
+fn quote_names(names: &[&str]) -> String {
+    let mut quoted: Vec<String> = names
+        .iter()
+        .take(MAX_NOTE_NAMES)
+        .map(|name| {
+            let mut shown: String = name.chars().take(MAX_NAME_CHARS).collect();
+            if shown.len() < name.len() {
+                shown.push('…');
+            }
+            format!("{shown:?}")
+        })
+        .collect();
+    if names.len() > MAX_NOTE_NAMES {
+        quoted.push(format!("and {} more", names.len() - MAX_NOTE_NAMES));
+    }
+    quoted.join(", ")
+}
+
 /// Splits a comma-separated list, dropping blanks.
 fn list_items(text: &str) -> impl Iterator<Item = &str> {
     text.split(',')
@@ -147,15 +173,20 @@ fn parse_list<T: PartialEq>(
     notes: &mut Vec<String>,
 ) -> Vec<T> {
     let mut items = Vec::new();
+    let mut unknown = Vec::new();
     for name in list_items(text) {
         match from_key(name) {
             Some(item) if !items.contains(&item) => items.push(item),
             Some(_) => {}
-            None => notes.push(format!(
-                "{key}: {name:?} was ignored because it is not one of {}.",
-                allowed.join(", ")
-            )),
+            None => unknown.push(name),
         }
+    }
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "{key}: {} ignored because each must be one of {}.",
+            quote_names(&unknown),
+            allowed.join(", ")
+        ));
     }
     items
 }
@@ -187,7 +218,8 @@ impl LinkOptions {
                      v={LINK_VERSION}): settings this version does not know are ignored."
                 )),
                 Err(_) => notes.push(format!(
-                    "v: {text:?} is not a link version; the link was read as v={LINK_VERSION}."
+                    "v: {} is not a link version, so the link was read as v={LINK_VERSION}.",
+                    quote_names(&[text])
                 )),
             }
         }
@@ -196,7 +228,8 @@ impl LinkOptions {
             if options.plot.is_none() {
                 let allowed: Vec<&str> = Plot::ALL.into_iter().map(Plot::key).collect();
                 notes.push(format!(
-                    "plot: {text:?} was ignored because it is not one of {}.",
+                    "plot: {} ignored because it is not one of {}.",
+                    quote_names(&[text]),
                     allowed.join(", ")
                 ));
             }
@@ -227,7 +260,7 @@ impl LinkOptions {
             notes.push(format!(
                 "This page does not know the link's {} {}, so {} ignored.",
                 if unknown.len() == 1 { "key" } else { "keys" },
-                unknown.join(", "),
+                quote_names(&unknown),
                 if unknown.len() == 1 {
                     "it was"
                 } else {

@@ -70,7 +70,22 @@ fn unknown_names_become_notes() {
     assert!(notes.contains("v=2"), "{notes}");
     assert!(notes.contains("\"colour\""), "{notes}");
     assert!(notes.contains("\"pie\""), "{notes}");
-    assert!(notes.contains("key zoom,"), "{notes}");
+    assert!(notes.contains("key \"zoom\","), "{notes}");
+}
+
+#[wasm_bindgen_test]
+fn long_lists_are_cut_in_notes() {
+    let names: Vec<String> = (0..500).map(|i| format!("bogus{i}")).collect();
+    let long_name = "x".repeat(1000);
+    let parsed = LinkOptions::parse(&pairs(&[("hide", &names.join(",")), (&long_name, "1")]));
+    assert_eq!(parsed.notes.len(), 2, "{:?}", parsed.notes);
+    assert!(
+        parsed.notes[0].contains("and 492 more"),
+        "{}",
+        parsed.notes[0]
+    );
+    assert!(parsed.notes[0].len() < 400, "{}", parsed.notes[0]);
+    assert!(parsed.notes[1].len() < 200, "{}", parsed.notes[1]);
 }
 
 #[wasm_bindgen_test]

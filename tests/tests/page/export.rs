@@ -127,6 +127,8 @@ async fn exports_download_and_parse() {
         page.click("#export-svg").await;
         let svg = wait_for_download(dir, &format!("{stem}.svg"));
         let svg = String::from_utf8(svg).expect("SVG is UTF-8");
+        let copy = artifacts_dir().join(format!("export-{stem}.svg"));
+        fs::write(&copy, &svg).expect("failed to keep a copy of the SVG");
         let root = parse_xml(&page, &svg).await;
         assert_eq!(
             root,
