@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use lrdepth_tests::artifacts_dir;
 use serde_json::json;
 
 use crate::fixture::{INPUT_TIMEOUT, LOAD_TIMEOUT, Page, RUN_TIMEOUT};
@@ -230,6 +231,11 @@ async fn teacher_link_hides_and_locks() {
         );
         assert_eq!(row.get(9).map(String::as_str), Some("sp"), "param: {row:?}");
     }
+    page.click("#builder summary").await;
+    page.browser
+        .save_screenshot(&artifacts_dir().join("teacher-link.png"))
+        .await;
+
     // The page's own link keeps the teacher's choices.
     let address = page
         .browser
