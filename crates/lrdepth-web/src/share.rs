@@ -50,9 +50,9 @@ fn show_notes(notes: &[String]) -> Result<(), JsError> {
     if notes.is_empty() {
         return Ok(());
     }
-    let list: HtmlElement = by_id("link-notes")?;
+    let list: Element = by_id("link-notes-list")?;
     dom::append_items(&list, notes)?;
-    list.set_hidden(false);
+    by_id::<HtmlElement>("link-notes")?.set_hidden(false);
     Ok(())
 }
 
