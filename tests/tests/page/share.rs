@@ -279,3 +279,43 @@ async fn teacher_link_invalid_value_shown() {
     assert_eq!(status.panic, None);
     page.close().await;
 }
+
+#[tokio::test]
+async fn copy_link_fallback_selects() {
+    let page = Page::open("share-fallback", "/?width=16").await;
+    page.wait_for_state("idle", LOAD_TIMEOUT).await;
+    // As on a page served over plain HTTP, where browsers leave the
+    // clipboard API out.
+    page.browser
+        .execute(
+            "Object.defineProperty(navigator, 'clipboard', { value: undefined });",
+            vec![],
+        )
+        .await;
+    page.click("#copy-link").await;
+    let status = page.wait_for_text("#share-status", INPUT_TIMEOUT).await;
+    assert!(
+        status.contains("not available"),
+        "#share-status should say the clipboard is missing, got {status:?}"
+    );
+    assert!(
+        status.contains("Ctrl+C"),
+        "#share-status should say how to copy, got {status:?}"
+    );
+    let script = "const field = document.activeElement; \
+                  return [field.id, field.value.substring(field.selectionStart, field.selectionEnd)];";
+    let selection = page.browser.execute(script, vec![]).await;
+    assert_eq!(
+        selection[0],
+        json!("share-link"),
+        "the link field has focus"
+    );
+    let selected = selection[1].as_str().unwrap_or_default();
+    assert_eq!(
+        selected,
+        page.value("#share-link").await,
+        "the whole link is selected"
+    );
+    assert!(selected.contains("width=16"), "the link: {selected}");
+    page.close().await;
+}
