@@ -81,6 +81,16 @@ impl Browser {
     /// Starts a browser as [`Browser::start`] does, with `extra_args` passed
     /// to Chromium after its default flags, such as `--force-device-scale-factor=2`.
     pub async fn start_with_args(name: &str, extra_args: &[&str]) -> Browser {
+        Browser::start_with_options(name, extra_args, None).await
+    }
+
+    /// Starts a browser as [`Browser::start_with_args`] does, saving every
+    /// download into `download_dir` without asking, if it is given.
+    pub async fn start_with_options(
+        name: &str,
+        extra_args: &[&str],
+        download_dir: Option<&Path>,
+    ) -> Browser {
         let driver_path = env_path("CHROMEDRIVER", DEFAULT_CHROMEDRIVER);
         let chrome_path = env_path("CHROME", DEFAULT_CHROME);
         let log_path = crate::artifacts_dir().join(format!("{name}-chromedriver.log"));
@@ -104,7 +114,7 @@ impl Browser {
             .prefix("lrdepth-chromium-")
             .tempdir()
             .expect("failed to create a temporary Chromium profile folder");
-        let capabilities = capabilities(&chrome_path, profile.path(), extra_args);
+        let capabilities = capabilities(&chrome_path, profile.path(), extra_args, download_dir);
         let driver_url = format!("http://{}:{driver_port}", Ipv4Addr::LOCALHOST);
         let connected = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
@@ -287,15 +297,30 @@ fn env_path(name: &str, default: &str) -> PathBuf {
     PathBuf::from(std::env::var_os(name).unwrap_or_else(|| OsString::from(default)))
 }
 
-fn capabilities(chrome_path: &Path, profile: &Path, extra_args: &[&str]) -> Capabilities {
+fn capabilities(
+    chrome_path: &Path,
+    profile: &Path,
+    extra_args: &[&str],
+    download_dir: Option<&Path>,
+) -> Capabilities {
     let mut args: Vec<String> = CHROME_ARGS.iter().map(|arg| arg.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
     args.extend(extra_args.iter().map(|arg| arg.to_string()));
+    // chromedriver turns these preferences into the download behaviour of
+    // headless Chromium.
+    let prefs = match download_dir {
+        Some(dir) => json!({
+            "download.default_directory": dir,
+            "download.prompt_for_download": false,
+        }),
+        None => json!({}),
+    };
     let capabilities = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
             "binary": chrome_path,
             "args": args,
+            "prefs": prefs,
         },
         // Keeps console messages and failed loads for the log endpoint.
         "goog:loggingPrefs": { "browser": "ALL" },

@@ -23,6 +23,15 @@ pub struct StaticServer {
 impl StaticServer {
     /// Starts serving `root`; `/` returns `root/index.html`.
     pub fn start(root: &Path) -> StaticServer {
+        StaticServer::start_under(root, "/")
+    }
+
+    /// Starts serving `root` under the URL path `prefix`, such as
+    /// `/some/sub/path`, as a static host serves a site from a sub-path.
+    /// Other paths get 404. Under a prefix every response carries
+    /// `Cache-Control: no-store`, so a page that loads with the server
+    /// stopped came from its service worker, not from the HTTP cache.
+    pub fn start_under(root: &Path, prefix: &str) -> StaticServer {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .expect("failed to bind a free port on 127.0.0.1 for the static server");
         listener
@@ -34,6 +43,7 @@ impl StaticServer {
 
         let (shutdown, shutdown_received) = oneshot::channel::<()>();
         let root = root.to_path_buf();
+        let prefix = prefix.to_string();
         let thread = std::thread::Builder::new()
             .name("static-server".to_string())
             .spawn(move || {
@@ -44,7 +54,14 @@ impl StaticServer {
                 runtime.block_on(async move {
                     let listener = tokio::net::TcpListener::from_std(listener)
                         .expect("failed to register the static server's listener with Tokio");
-                    let app = axum::Router::new().fallback_service(ServeDir::new(root));
+                    let files = ServeDir::new(root);
+                    let app = if prefix == "/" {
+                        axum::Router::new().fallback_service(files)
+                    } else {
+                        axum::Router::new()
+                            .nest_service(&prefix, files)
+                            .layer(axum::middleware::map_response(no_store))
+                    };
                     // Stop at once rather than with axum's graceful shutdown,
                     // which would wait for the browser's keep-alive connections.
                     tokio::select! {
@@ -70,6 +87,15 @@ impl StaticServer {
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
     }
+}
+
+/// Forbids the browser to keep `response` in its HTTP cache.
+async fn no_store(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 impl Drop for StaticServer {

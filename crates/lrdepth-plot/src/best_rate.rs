@@ -5,7 +5,7 @@ use lrdepth_core::analysis::{
     DivergenceEdge, FIT_MIN_DEPTH, RateKind, SlopeFit, divergence_edges, express_rate,
     fit_depth_slope,
 };
-use lrdepth_core::{BestRate, Parametrization, RunResult, best_rates};
+use lrdepth_core::{BestRate, Parametrization, RunResult, SweepConfig, best_rates};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -51,6 +51,20 @@ fn parametrization_colour(parametrization: Parametrization) -> RGBColor {
         Parametrization::Ntk => RGBColor(0, 158, 115),
         Parametrization::Mup => RGBColor(0, 114, 178),
         Parametrization::MupDepth => RGBColor(213, 94, 0),
+    }
+}
+
+impl<'a> BestRateData<'a> {
+    /// Returns the input of plot 3 and the slope fits for a sweep: the runs
+    /// of every seed, with rates expressed as under the config's
+    /// parametrization.
+    pub fn of_sweep(config: &'a SweepConfig, results: &'a [RunResult]) -> Self {
+        BestRateData {
+            results,
+            depths: &config.depths,
+            parametrization: config.parametrization,
+            reference_depth: config.reference_depth,
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! that sizes its backend by the device pixel ratio gets crisp plots.
 
 mod best_rate;
+pub mod export;
 mod probe;
 
 pub use best_rate::{BestRateData, RateSeries, describe_fit, draw_best_rate_vs_depth};

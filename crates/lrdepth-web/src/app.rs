@@ -15,10 +15,9 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, HtmlButtonElement, HtmlElement, MessageEvent};
 
 use crate::dom::{self, by_id};
-use crate::form;
 use crate::pool::{PoolWorker, worker_count};
 use crate::protocol::{self, FromWorker, ToWorker, from_js, to_js};
-use crate::view;
+use crate::{export, form, offline, share, view};
 
 type Shared = Rc<RefCell<App>>;
 
@@ -68,31 +67,47 @@ pub fn start() -> Result<(), JsError> {
     let app: Shared = Rc::new(RefCell::new(App::default()));
     let url = form::url_pairs()?;
     form::fill_from_url(&url)?;
-    let unknown: Vec<&str> = url
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .filter(|k| lrdepth_core::Field::from_key(k).is_none() && *k != form::RUN_ON_LOAD_KEY)
-        .collect();
-    if !unknown.is_empty() {
-        log::info!("ignored unknown URL keys: {}", unknown.join(", "));
-    }
+    let link = share::apply_link(&url)?;
 
     wire_controls(&app)?;
     wire_resize(&app)?;
     wire_teaching(&app)?;
     let valid = validate(&app)?;
+    share::release_invalid_controls()?;
+    share::wire_panel()?;
+    let export_app = app.clone();
+    export::wire(move || snapshot(&export_app.borrow()))?;
+    offline::register_service_worker()?;
     let config = form::parse_form()?.config;
     view::draw_plots(&config, &[])?;
     view::draw_probe_plots(&config.depths, &[])?;
     view::set_state("idle")?;
+    share::show_chosen_plot(&link)?;
 
-    let run_on_load = url
-        .iter()
-        .any(|(k, v)| k == form::RUN_ON_LOAD_KEY && v != "0");
-    if run_on_load && valid {
+    if link.run && valid {
         start_sweep(&app)?;
     }
     Ok(())
+}
+
+/// Returns the sweep and the probe on display, runs in sweep order, for
+/// the export buttons.
+fn snapshot(state: &App) -> Result<export::Snapshot, JsError> {
+    let (config, mut results) = match &state.sweep {
+        Some(sweep) => (sweep.config.clone(), sweep.results.clone()),
+        None => (form::parse_form()?.config, Vec::new()),
+    };
+    results.sort_by_key(|r| r.index);
+    let (probe_depths, probe_summaries) = match &state.probe {
+        Some(probe) => (probe.config.depths.clone(), probe.summaries.clone()),
+        None => (config.depths.clone(), Vec::new()),
+    };
+    Ok(export::Snapshot {
+        config,
+        results,
+        probe_depths,
+        probe_summaries,
+    })
 }
 
 /// Shows every field's error, updates the Run button and, when the form is

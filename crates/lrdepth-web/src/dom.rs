@@ -28,6 +28,20 @@ pub fn set_text(id: &str, text: &str) -> Result<(), JsError> {
     Ok(())
 }
 
+/// Appends one `<li>` per text to the list element `list`.
+pub fn append_items(list: &Element, texts: &[String]) -> Result<(), JsError> {
+    let document = document()?;
+    for text in texts {
+        let item = document
+            .create_element("li")
+            .map_err(|e| js_error("could not add a list item", e))?;
+        item.set_text_content(Some(text));
+        list.append_child(&item)
+            .map_err(|e| js_error("could not add a list item", e))?;
+    }
+    Ok(())
+}
+
 /// Converts a JS exception into a `JsError` with its message.
 pub fn js_error(context: &str, error: JsValue) -> JsError {
     let detail = error

@@ -7,9 +7,6 @@ use web_sys::{Element, HtmlButtonElement, HtmlInputElement, HtmlSelectElement, U
 
 use crate::dom::{self, by_id};
 
-/// URL key that starts a sweep as soon as the page has loaded.
-pub const RUN_ON_LOAD_KEY: &str = "run";
-
 /// Returns the text of `field`'s form element; a checkbox reads "1" or "0".
 pub fn field_value(field: Field) -> Result<String, JsError> {
     let id = field.key();
@@ -144,23 +141,19 @@ pub fn show_errors(errors: &[ConfigError]) -> Result<Option<String>, JsError> {
     Ok(Some(reasons.join(" ")))
 }
 
-/// Writes the settings into the URL without adding a history entry.
+/// Writes the link version, the settings and the page's own link keys
+/// into the URL without adding a history entry.
 pub fn write_url(config: &SweepConfig) -> Result<(), JsError> {
-    let params = UrlSearchParams::new().map_err(|e| dom::js_error("could not build the URL", e))?;
-    for (key, text) in config.pairs() {
-        params.append(key, &text);
-    }
-    let query = String::from(params.to_string());
+    let pairs = crate::share::address_pairs(config.pairs());
     let window = dom::window()?;
     let path = window
         .location()
         .pathname()
         .map_err(|e| dom::js_error("could not read the URL", e))?;
+    let url = crate::share::build_url(&path, &pairs)?;
     window
         .history()
-        .and_then(|h| {
-            h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?{query}")))
-        })
+        .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&url)))
         .map_err(|e| dom::js_error("could not update the URL", e))
 }
 
@@ -173,14 +166,5 @@ pub fn set_run_enabled(enabled: bool, reason: Option<&str>) -> Result<(), JsErro
 pub fn show_warnings(warnings: &[String]) -> Result<(), JsError> {
     let list: Element = by_id("warnings")?;
     list.set_text_content(None);
-    let document = dom::document()?;
-    for warning in warnings {
-        let item = document
-            .create_element("li")
-            .map_err(|e| dom::js_error("could not add a warning", e))?;
-        item.set_text_content(Some(warning));
-        list.append_child(&item)
-            .map_err(|e| dom::js_error("could not add a warning", e))?;
-    }
-    Ok(())
+    dom::append_items(&list, warnings)
 }

@@ -137,15 +137,21 @@ fn fit_canvas(canvas: &HtmlCanvasElement) -> f64 {
     ratio
 }
 
+/// Returns the runs that plots 1 and 2 show: the first seed's, under the
+/// chosen parametrization.
+pub fn first_seed_runs(config: &SweepConfig, results: &[RunResult]) -> Vec<RunResult> {
+    results
+        .iter()
+        .filter(|r| r.seed == config.seed && r.parametrization == config.parametrization)
+        .cloned()
+        .collect()
+}
+
 /// Draws the three plots and updates their text summaries for screen
 /// readers. Plots 1 and 2 show the first seed; plot 3 shows every seed.
 pub fn draw_plots(config: &SweepConfig, results: &[RunResult]) -> Result<(), JsError> {
     let eta0s = config.eta0.values();
-    let first_seed: Vec<RunResult> = results
-        .iter()
-        .filter(|r| r.seed == config.seed && r.parametrization == config.parametrization)
-        .cloned()
-        .collect();
+    let first_seed = first_seed_runs(config, results);
     let data = PlotData {
         results: &first_seed,
         depths: &config.depths,

@@ -70,7 +70,8 @@ pub struct CanvasDrawing {
 /// Fields drop in order: the browser first, then the server, then the slot.
 pub struct Page {
     pub browser: Browser,
-    server: StaticServer,
+    /// `None` once [`Page::stop_server`] has stopped it.
+    server: Option<StaticServer>,
     _slot: MutexGuard<'static, ()>,
 }
 
@@ -94,14 +95,54 @@ impl Page {
         let slot = BROWSER_SLOT.lock().await;
         let server = StaticServer::start(root);
         let browser = Browser::start_with_args(name, chrome_args).await;
+        Page::open_on(slot, browser, server, path_and_query).await
+    }
+
+    /// Opens the built page as [`Page::open`] does, in a browser that saves
+    /// downloads into `download_dir`.
+    pub async fn open_downloading(name: &str, path_and_query: &str, download_dir: &Path) -> Page {
+        let slot = BROWSER_SLOT.lock().await;
+        let server = StaticServer::start(built_page());
+        let browser = Browser::start_with_options(name, &[], Some(download_dir)).await;
+        Page::open_on(slot, browser, server, path_and_query).await
+    }
+
+    /// Opens the built page served under the URL path `prefix`, such as
+    /// `/some/sub/path`; `path_and_query` follows the prefix.
+    pub async fn open_under(name: &str, prefix: &str, path_and_query: &str) -> Page {
+        let slot = BROWSER_SLOT.lock().await;
+        let server = StaticServer::start_under(built_page(), prefix);
+        let browser = Browser::start(name).await;
+        Page::open_on(slot, browser, server, &format!("{prefix}{path_and_query}")).await
+    }
+
+    async fn open_on(
+        slot: MutexGuard<'static, ()>,
+        browser: Browser,
+        server: StaticServer,
+        path_and_query: &str,
+    ) -> Page {
+        let url = format!("{}{path_and_query}", server.url());
         let page = Page {
             browser,
-            server,
+            server: Some(server),
             _slot: slot,
         };
-        let url = format!("{}{path_and_query}", page.server.url());
         page.browser.goto(&url).await;
         page
+    }
+
+    /// Returns the server's base URL, such as `http://127.0.0.1:41234`.
+    pub fn server_url(&self) -> String {
+        self.server
+            .as_ref()
+            .expect("the page's server was stopped")
+            .url()
+    }
+
+    /// Stops the page's server, as if the network were gone.
+    pub fn stop_server(&mut self) {
+        self.server = None;
     }
 
     /// Ends the browser session and stops chromedriver and the server.
