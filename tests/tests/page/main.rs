@@ -9,9 +9,9 @@
 mod access;
 mod compare;
 mod default_sweep;
-mod exercises;
 mod deploy;
 mod embed;
+mod exercises;
 mod export;
 mod fixture;
 mod hidpi;
