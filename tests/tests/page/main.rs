@@ -11,6 +11,7 @@ mod default_sweep;
 mod fixture;
 mod hidpi;
 mod native_match;
+mod no_simd;
 mod probe;
 mod resize;
 mod stop;
