@@ -1,12 +1,17 @@
-//! CPU time of a Chromium instance, read from /proc, to see when its
-//! workers stop computing.
+//! Processes and threads of a Chromium instance, read from /proc: the CPU
+//! time it uses, and its dedicated-worker threads.
 
 use std::fs;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Clock ticks per second of the utime and stime fields of
 /// /proc/PID/stat (USER_HZ, 100 on Linux for every common architecture).
 pub const TICKS_PER_SECOND: f64 = 100.0;
+
+/// Name Chromium 156 gives the thread of each dedicated Web Worker, as
+/// /proc/PID/task/TID/comm shows it (cut to 15 bytes by Linux).
+const WORKER_THREAD_NAME: &str = "DedicatedWorker";
 
 /// Returns the id of the process whose command line contains `tag`.
 pub fn find_process(tag: &str) -> Option<u32> {
@@ -26,9 +31,9 @@ fn process_ids() -> Vec<u32> {
         .collect()
 }
 
-/// Returns (parent id, utime + stime in ticks) of a process.
-fn parent_and_ticks(pid: u32) -> Option<(u32, u64)> {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+/// Returns (parent id, utime + stime in ticks) from a /proc stat file.
+fn parent_and_ticks(stat_path: &Path) -> Option<(u32, u64)> {
+    let stat = fs::read_to_string(stat_path).ok()?;
     // The command name in brackets may contain spaces; fields after it are plain.
     let after_name = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = after_name.split_whitespace().collect();
@@ -39,68 +44,125 @@ fn parent_and_ticks(pid: u32) -> Option<(u32, u64)> {
     Some((parent, utime + stime))
 }
 
-/// Returns the CPU ticks used so far by `root` and all its descendants
-/// that are still running.
-pub fn tree_ticks(root: u32) -> u64 {
-    let processes: Vec<(u32, u32, u64)> = process_ids()
+/// Returns `root` and the ids of all its running descendants.
+pub fn process_tree(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = process_ids()
         .into_iter()
-        .filter_map(|pid| parent_and_ticks(pid).map(|(parent, ticks)| (pid, parent, ticks)))
+        .filter_map(|pid| {
+            let stat = format!("/proc/{pid}/stat");
+            parent_and_ticks(Path::new(&stat)).map(|(parent, _)| (pid, parent))
+        })
         .collect();
-    let mut in_tree = vec![root];
-    let mut total = 0;
+    let mut tree = vec![root];
     let mut index = 0;
-    while index < in_tree.len() {
-        let pid = in_tree[index];
-        for &(child, parent, ticks) in &processes {
-            if child == pid {
-                total += ticks;
-            }
-            if parent == pid && child != pid {
-                in_tree.push(child);
-            }
-        }
+    while index < tree.len() {
+        let pid = tree[index];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|&&(child, parent)| parent == pid && child != pid)
+                .map(|&(child, _)| child),
+        );
         index += 1;
     }
-    total
+    tree
 }
 
-/// CPU ticks of a process tree read at regular times.
-pub struct CpuTrace {
-    /// (time since the trace started, cumulative ticks).
-    pub samples: Vec<(Duration, u64)>,
+/// Returns the CPU ticks used so far by `root` and its running descendants.
+pub fn tree_ticks(root: u32) -> u64 {
+    process_tree(root)
+        .into_iter()
+        .filter_map(|pid| parent_and_ticks(Path::new(&format!("/proc/{pid}/stat"))))
+        .map(|(_, ticks)| ticks)
+        .sum()
 }
 
-impl CpuTrace {
-    /// Reads the ticks of `root`'s tree every `interval` for `length`.
-    pub fn record(root: u32, interval: Duration, length: Duration) -> CpuTrace {
-        let start = Instant::now();
+/// Returns the mean number of cores `root`'s tree keeps busy over `length`.
+pub fn busy_cores(root: u32, length: Duration) -> f64 {
+    let (start, before) = (Instant::now(), tree_ticks(root));
+    std::thread::sleep(length);
+    let ticks = tree_ticks(root).saturating_sub(before);
+    ticks as f64 / TICKS_PER_SECOND / start.elapsed().as_secs_f64()
+}
+
+/// Returns (process id, thread id) of every dedicated-worker thread in
+/// `root`'s process tree.
+pub fn worker_threads(root: u32) -> Vec<(u32, u32)> {
+    let mut threads = Vec::new();
+    for pid in process_tree(root) {
+        let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+            continue;
+        };
+        for task in tasks.flatten() {
+            let name = fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            let tid = task.file_name().to_str().and_then(|tid| tid.parse().ok());
+            if let (true, Some(tid)) = (name.trim() == WORKER_THREAD_NAME, tid) {
+                threads.push((pid, tid));
+            }
+        }
+    }
+    threads
+}
+
+/// Returns the CPU time of one thread in nanoseconds, from the first field
+/// of /proc/PID/task/TID/schedstat, or `None` once the thread is gone.
+fn thread_cpu_ns(pid: u32, tid: u32) -> Option<u64> {
+    let text = fs::read_to_string(format!("/proc/{pid}/task/{tid}/schedstat")).ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// CPU time and presence of a set of threads, read at regular times.
+pub struct ThreadWatch {
+    /// (time since the watch started, CPU nanoseconds of the threads still
+    /// present, threads still present).
+    pub samples: Vec<(Duration, u64, usize)>,
+}
+
+impl ThreadWatch {
+    /// Reads `threads` every `interval` from `start` until none exists or
+    /// `timeout` has passed.
+    pub fn record(
+        threads: &[(u32, u32)],
+        start: Instant,
+        interval: Duration,
+        timeout: Duration,
+    ) -> ThreadWatch {
         let mut samples = Vec::new();
-        while start.elapsed() < length {
-            samples.push((start.elapsed(), tree_ticks(root)));
+        loop {
+            let times: Vec<u64> = threads
+                .iter()
+                .filter_map(|&(pid, tid)| thread_cpu_ns(pid, tid))
+                .collect();
+            samples.push((start.elapsed(), times.iter().sum(), times.len()));
+            if times.is_empty() || start.elapsed() > timeout {
+                return ThreadWatch { samples };
+            }
             std::thread::sleep(interval);
         }
-        CpuTrace { samples }
     }
 
-    /// Returns the earliest sample time after which the tree used at most
-    /// `allowed_ticks` more until the end of the trace, or `None` if it
-    /// never went quiet.
-    pub fn quiet_after(&self, allowed_ticks: u64) -> Option<Duration> {
-        let (_, last) = *self.samples.last()?;
+    /// Returns the first time at which no thread was present.
+    pub fn gone_at(&self) -> Option<Duration> {
         self.samples
             .iter()
-            .find(|&&(_, ticks)| last.saturating_sub(ticks) <= allowed_ticks)
-            .map(|&(time, _)| time)
+            .find(|&&(_, _, present)| present == 0)
+            .map(|&(time, _, _)| time)
     }
 
-    /// Returns the mean number of busy cores over the trace.
-    pub fn busy_cores(&self) -> f64 {
-        match (self.samples.first(), self.samples.last()) {
-            (Some(&(t0, first)), Some(&(t1, last))) if t1 > t0 => {
-                last.saturating_sub(first) as f64 / TICKS_PER_SECOND / (t1 - t0).as_secs_f64()
-            }
-            _ => f64::NAN,
-        }
+    /// Returns the earliest time after which the threads used at most
+    /// `allowed_ns` of CPU in total, counting every sample interval in
+    /// which at least one of them was still present.
+    pub fn idle_after(&self, allowed_ns: u64) -> Option<Duration> {
+        // CPU used between consecutive samples; a thread that vanished in
+        // an interval makes the sum drop, which counts as no use.
+        let used: Vec<u64> = self
+            .samples
+            .windows(2)
+            .map(|pair| pair[1].1.saturating_sub(pair[0].1))
+            .collect();
+        (0..self.samples.len())
+            .find(|&index| used[index.min(used.len())..].iter().sum::<u64>() <= allowed_ns)
+            .map(|index| self.samples[index].0)
     }
 }
 
@@ -124,18 +186,57 @@ mod tests {
     }
 
     #[test]
-    fn quiet_after_finds_last_activity() {
-        let ms = Duration::from_millis;
-        let trace = CpuTrace {
-            samples: vec![
-                (ms(0), 0),
-                (ms(10), 2),
-                (ms(20), 4),
-                (ms(30), 4),
-                (ms(40), 4),
-            ],
-        };
-        assert_eq!(trace.quiet_after(0), Some(ms(20)));
-        assert_eq!(trace.quiet_after(2), Some(ms(10)));
+    fn watch_sees_thread_end() {
+        let pid = std::process::id();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let (stop_sender, stop_receiver) = std::sync::mpsc::channel::<()>();
+        let handle = std::thread::spawn(move || {
+            let tid: u32 = fs::read_link("/proc/thread-self")
+                .ok()
+                .and_then(|path| path.file_name()?.to_str()?.parse().ok())
+                .unwrap_or(0);
+            sender.send(tid).unwrap();
+            let start = Instant::now();
+            let mut x = 0u64;
+            while start.elapsed() < Duration::from_millis(100) {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+            }
+            let _ = stop_receiver.recv();
+        });
+        let tid = receiver.recv().unwrap();
+        assert_ne!(
+            tid, 0,
+            "failed to read the thread id from /proc/thread-self"
+        );
+        let start = Instant::now();
+        let watcher = std::thread::spawn(move || {
+            ThreadWatch::record(
+                &[(pid, tid)],
+                start,
+                Duration::from_millis(1),
+                Duration::from_secs(5),
+            )
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        stop_sender.send(()).unwrap();
+        handle.join().unwrap();
+        let watch = watcher.join().unwrap();
+
+        let gone = watch.gone_at().expect("the ended thread is still listed");
+        assert!(
+            gone >= Duration::from_millis(300),
+            "gone at {gone:?}, before it ended"
+        );
+        let idle = watch
+            .idle_after(1_000_000)
+            .expect("the thread never went idle");
+        assert!(
+            idle >= Duration::from_millis(50),
+            "idle at {idle:?}, during its busy loop"
+        );
+        assert!(
+            idle < Duration::from_millis(300),
+            "idle at {idle:?}, after its busy loop"
+        );
     }
 }

@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use crate::cpu::{self, CpuTrace};
+use crate::cpu::{self, ThreadWatch};
 use crate::session::Session;
 use crate::stats::{median, range};
 
@@ -115,28 +115,38 @@ pub struct StopTiming {
     pub handler_ms: f64,
     /// From the click to the first task the page's main thread runs after it.
     pub main_thread_free_ms: f64,
-    /// From the click to the time after which Chromium used at most
-    /// [`QUIET_TICKS`] of CPU over the rest of a 1.5 s trace.
-    pub cpu_quiet_ms: f64,
+    /// From just before the bench sends the click through WebDriver to the
+    /// moment after which the worker threads used at most [`IDLE_CPU_NS`]
+    /// of CPU together.
+    pub workers_idle_ms: f64,
+    /// From the same moment until no worker thread exists any more.
+    pub workers_gone_ms: f64,
+    /// The WebDriver call that clicks, from sending it to its response.
+    pub click_round_trip_ms: f64,
     /// Cores the browser kept busy just before the click.
     pub busy_cores_before: f64,
+    /// Worker threads found in the browser before the click.
     pub workers: usize,
     /// Results that arrived after Stop, over all repetitions; must be 0.
     pub late_results: usize,
 }
 
-/// CPU ticks (10 ms each) the whole browser may still use after its
-/// workers stopped: the page's redraw and the browser's own work.
-pub const QUIET_TICKS: u64 = 3;
+/// Interval between two reads of the worker threads after Stop.
+const THREAD_POLL_INTERVAL: Duration = Duration::from_millis(1);
 
-/// Interval of the CPU trace after Stop.
-const TRACE_INTERVAL: Duration = Duration::from_millis(5);
+/// CPU time the worker threads may still use, together, once they count
+/// as idle: 1 ms, a few polls of rounding.
+pub const IDLE_CPU_NS: u64 = 1_000_000;
+
+/// Length of the watch of the worker threads after Stop.
+const THREAD_WATCH_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Starts a long sweep on every worker, clicks Stop once a few runs are
-/// done, and times the click handler and the end of the workers' CPU use.
+/// done, and times the click handler and the end of the worker threads.
 pub async fn stop_timing(dist: &Path, repeats: usize) -> anyhow::Result<StopTiming> {
-    let (mut handler, mut free, mut quiet, mut busy) =
+    let (mut handler, mut free, mut round_trip, mut busy) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut idle, mut gone) = (Vec::new(), Vec::new());
     let mut late_results = 0;
     let mut workers = 0;
     for repetition in 0..repeats {
@@ -154,40 +164,48 @@ pub async fn stop_timing(dist: &Path, repeats: usize) -> anyhow::Result<StopTimi
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
 
-        let before = tokio::task::spawn_blocking(move || {
-            CpuTrace::record(browser_pid, TRACE_INTERVAL, Duration::from_millis(300))
+        let measured = tokio::task::spawn_blocking(move || {
+            cpu::busy_cores(browser_pid, Duration::from_millis(300))
         });
-        busy.push(
-            before
-                .await
-                .context("the CPU trace thread failed")?
-                .busy_cores(),
-        );
+        busy.push(measured.await.context("the CPU measuring thread failed")?);
+        let threads = cpu::worker_threads(browser_pid);
+        if threads.is_empty() {
+            bail!(
+                "found no {} thread in the browser during the sweep",
+                "DedicatedWorker"
+            );
+        }
+        workers = threads.len();
 
-        // Trace from just before the click, so the trace's time 0 is at
-        // most a few milliseconds before the click.
-        let trace = tokio::task::spawn_blocking(move || {
-            CpuTrace::record(browser_pid, TRACE_INTERVAL, Duration::from_millis(1500))
+        let start = Instant::now();
+        let watcher = tokio::task::spawn_blocking(move || {
+            ThreadWatch::record(&threads, start, THREAD_POLL_INTERVAL, THREAD_WATCH_TIMEOUT)
         });
         let click = click_stop(&session).await?;
-        let trace = trace.await.context("the CPU trace thread failed")?;
+        round_trip.push(start.elapsed().as_secs_f64() * 1e3);
+        let watch = watcher
+            .await
+            .context("the thread watching the workers failed")?;
+        let idle_at = watch.idle_after(IDLE_CPU_NS).with_context(|| {
+            format!("the worker threads kept computing for {THREAD_WATCH_TIMEOUT:?} after Stop")
+        })?;
+        idle.push(idle_at.as_secs_f64() * 1e3);
+        // A thread that outlives the watch counts as gone at its end.
+        let gone_at = watch.gone_at().unwrap_or(THREAD_WATCH_TIMEOUT);
+        gone.push(gone_at.as_secs_f64() * 1e3);
         handler.push(click.handler_ms);
         free.push(click.main_thread_free_ms);
-        workers = click.workers;
-        let quiet_at = trace
-            .quiet_after(QUIET_TICKS)
-            .context("the browser never went quiet after Stop")?;
-        quiet.push(quiet_at.as_secs_f64() * 1e3);
 
-        let rows_at_stop = click.rows;
         tokio::time::sleep(Duration::from_millis(500)).await;
-        late_results += session.result_rows().await.saturating_sub(rows_at_stop);
+        late_results += session.result_rows().await.saturating_sub(click.rows);
         session.close().await;
     }
     Ok(StopTiming {
         handler_ms: median(&handler),
         main_thread_free_ms: median(&free),
-        cpu_quiet_ms: median(&quiet),
+        workers_idle_ms: median(&idle),
+        workers_gone_ms: median(&gone),
+        click_round_trip_ms: median(&round_trip),
         busy_cores_before: median(&busy),
         workers,
         late_results,
@@ -198,7 +216,6 @@ struct StopClick {
     handler_ms: f64,
     main_thread_free_ms: f64,
     rows: usize,
-    workers: usize,
 }
 
 async fn click_stop(session: &Session) -> anyhow::Result<StopClick> {
@@ -221,17 +238,10 @@ async fn click_stop(session: &Session) -> anyhow::Result<StopClick> {
     if state != "stopped" {
         bail!("after the click on Stop the state is {state:?}, expected \"stopped\"");
     }
-    let n_workers = session
-        .browser
-        .execute("return navigator.hardwareConcurrency;", vec![])
-        .await
-        .as_u64()
-        .unwrap_or(1) as usize;
     Ok(StopClick {
         handler_ms: value["handler"].as_f64().unwrap_or(f64::NAN),
         main_thread_free_ms: value["free"].as_f64().unwrap_or(f64::NAN),
         rows: value["rows"].as_u64().unwrap_or_default() as usize,
-        workers: n_workers.clamp(1, 4),
     })
 }
 

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use lrdepth_tests::built_page;
+use lrdepth_tests::{artifacts_dir, built_page};
 use serde_json::json;
 
 use crate::fixture::{LOAD_TIMEOUT, Page};
@@ -74,6 +74,19 @@ async fn no_simd_shows_message() {
         )
         .await;
     assert_eq!(visible, json!(true), "the message is not visible");
+    for button in ["#run", "#probe-run"] {
+        let enabled = page
+            .browser
+            .find(button)
+            .await
+            .is_enabled()
+            .await
+            .unwrap_or_else(|error| panic!("failed to read whether {button} is enabled: {error}"));
+        assert!(!enabled, "{button} is enabled although nothing can run");
+    }
+    page.browser
+        .save_screenshot(&artifacts_dir().join("no-simd.png"))
+        .await;
 
     // The app never starts, so nothing replaces the message or the state.
     tokio::time::sleep(Duration::from_secs(1)).await;
