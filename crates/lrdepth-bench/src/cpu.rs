@@ -174,69 +174,80 @@ mod tests {
     fn own_process_uses_ticks() {
         let pid = std::process::id();
         let before = tree_ticks(pid);
-        let start = Instant::now();
+        let start_ns = own_thread_cpu_ns();
         let mut x = 0u64;
-        while start.elapsed() < Duration::from_millis(200) {
+        while own_thread_cpu_ns() < start_ns + 200_000_000 {
             x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
         }
         assert!(
             tree_ticks(pid) > before,
-            "200 ms of busy loop used no ticks"
+            "200 ms of CPU in a busy loop added no ticks"
         );
+    }
+
+    /// Returns the CPU time of the calling thread in nanoseconds.
+    fn own_thread_cpu_ns() -> u64 {
+        let text = fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        text.split_whitespace()
+            .next()
+            .and_then(|ns| ns.parse().ok())
+            .unwrap_or(0)
     }
 
     #[test]
     fn watch_sees_thread_end() {
         let pid = std::process::id();
-        let (sender, receiver) = std::sync::mpsc::channel();
+        let (tid_sender, tid_receiver) = std::sync::mpsc::channel();
+        let (busy_sender, busy_receiver) = std::sync::mpsc::channel();
         let (stop_sender, stop_receiver) = std::sync::mpsc::channel::<()>();
         let handle = std::thread::spawn(move || {
             let tid: u32 = fs::read_link("/proc/thread-self")
                 .ok()
                 .and_then(|path| path.file_name()?.to_str()?.parse().ok())
                 .unwrap_or(0);
-            sender.send(tid).unwrap();
-            let start = Instant::now();
+            tid_sender.send(tid).unwrap();
+            // Busy for 100 ms of this thread's own CPU time, however loaded
+            // the machine is, then idle until told to end.
+            let start_ns = own_thread_cpu_ns();
             let mut x = 0u64;
-            while start.elapsed() < Duration::from_millis(100) {
+            while own_thread_cpu_ns() < start_ns + 100_000_000 {
                 x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
             }
+            busy_sender.send(()).unwrap();
             let _ = stop_receiver.recv();
         });
-        let tid = receiver.recv().unwrap();
+        let tid = tid_receiver.recv().unwrap();
         assert_ne!(
             tid, 0,
             "failed to read the thread id from /proc/thread-self"
         );
         let start = Instant::now();
+        let interval = Duration::from_millis(1);
         let watcher = std::thread::spawn(move || {
-            ThreadWatch::record(
-                &[(pid, tid)],
-                start,
-                Duration::from_millis(1),
-                Duration::from_secs(5),
-            )
+            ThreadWatch::record(&[(pid, tid)], start, interval, Duration::from_secs(30))
         });
-        std::thread::sleep(Duration::from_millis(300));
+        busy_receiver.recv().unwrap();
+        let busy_until = start.elapsed();
+        std::thread::sleep(Duration::from_millis(200));
         stop_sender.send(()).unwrap();
         handle.join().unwrap();
         let watch = watcher.join().unwrap();
 
         let gone = watch.gone_at().expect("the ended thread is still listed");
         assert!(
-            gone >= Duration::from_millis(300),
-            "gone at {gone:?}, before it ended"
+            gone >= busy_until + Duration::from_millis(200),
+            "gone at {gone:?}, before the thread ended"
         );
         let idle = watch
             .idle_after(1_000_000)
             .expect("the thread never went idle");
         assert!(
             idle >= Duration::from_millis(50),
-            "idle at {idle:?}, during its busy loop"
+            "idle at {idle:?}, during the busy loop"
         );
         assert!(
-            idle < Duration::from_millis(300),
-            "idle at {idle:?}, after its busy loop"
+            idle <= busy_until + Duration::from_millis(20),
+            "idle at {idle:?}, long after the busy loop ended at {busy_until:?}"
         );
     }
 }

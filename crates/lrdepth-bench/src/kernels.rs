@@ -285,6 +285,18 @@ mod tests {
     }
 
     #[test]
+    fn products_per_step() {
+        for depth in [1, 8, 32] {
+            let problem = StepProblem::default_sizes(depth);
+            assert_eq!(
+                product_shapes(&problem).len(),
+                3 * depth + 2,
+                "depth {depth}"
+            );
+        }
+    }
+
+    #[test]
     fn replay_matches_step_shapes() {
         // ndarray panics on a shape mismatch, so running the replay checks
         // that every buffer fits its product.

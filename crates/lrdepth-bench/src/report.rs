@@ -197,8 +197,9 @@ fn limits(out: &mut String, r: &Results) {
                 "- Step, {name}, depth {}: the element-wise work (ReLU, mask, update) \
                  alone takes {:.3} ms, {} of the {:.3} ms step, beside {:.3} ms of \
                  products. With that work alone the step could reach at most {} of the \
-                 products' throughput; the other {:.3} ms are the loss, the output \
-                 gradient and the overhead of {} small `general_mat_mul` calls.",
+                 products' throughput. The remaining {:.3} ms (the loss, the output \
+                 gradient and whatever the {} `general_mat_mul` calls cost inside the \
+                 step but not alone) are not broken down further.",
                 t.depth,
                 t.elementwise_ms,
                 percent(t.elementwise_ms / t.step_ms),
@@ -206,7 +207,7 @@ fn limits(out: &mut String, r: &Results) {
                 t.products_ms,
                 percent(bound),
                 (t.step_ms - t.products_ms - t.elementwise_ms).max(0.0),
-                4 * t.depth + 1
+                3 * t.depth + 2
             );
         }
     }
@@ -341,8 +342,7 @@ fn steps(out: &mut String, r: &Results) {
                 out,
                 "- depth {}: a wasm step takes {:.2}× the native step; the wasm \
                  products alone take {:.2}× the native ones. Products + element-wise \
-                 alone add up to {} of the step natively and {} in wasm; the rest is \
-                 the loss, the output gradient and call overhead.",
+                 alone add up to {} of the step natively and {} in wasm.",
                 native.depth,
                 wasm.step_ms / native.step_ms,
                 wasm.products_ms / native.products_ms,
