@@ -207,7 +207,7 @@ mod tests {
                 .unwrap_or(0);
             tid_sender.send(tid).unwrap();
             // Busy for 100 ms of this thread's own CPU time, however loaded
-            // the machine is, then idle until told to end.
+            // the machine is, then idle until the stop message arrives.
             let start_ns = own_thread_cpu_ns();
             let mut x = 0u64;
             while own_thread_cpu_ns() < start_ns + 100_000_000 {

@@ -105,11 +105,15 @@ pub fn problem_json(depth: usize) -> Value {
     })
 }
 
-/// Median wall times, in seconds, of the native runner's default sweep.
+/// Median times, in seconds, of the native runner's default sweep.
 #[derive(Clone, Debug)]
 pub struct RunnerTiming {
+    /// Training time that the runner prints ("finished N runs in X s").
     pub one_thread_s: f64,
     pub all_threads_s: f64,
+    /// Wall time of the whole process, writing its files included.
+    pub one_thread_wall_s: f64,
+    pub all_threads_wall_s: f64,
     pub threads: usize,
 }
 
@@ -119,18 +123,27 @@ pub struct RunnerTiming {
 pub fn runner_timing(runner: &Path, repeats: usize) -> anyhow::Result<RunnerTiming> {
     let out = tempfile::tempdir().context("failed to create a folder for the runner's files")?;
     let (mut one, mut all) = (Vec::new(), Vec::new());
+    let (mut one_wall, mut all_wall) = (Vec::new(), Vec::new());
     for _ in 0..repeats {
-        one.push(run_runner(runner, out.path(), Some(1))?);
-        all.push(run_runner(runner, out.path(), None)?);
+        let (training, wall) = run_runner(runner, out.path(), Some(1))?;
+        one.push(training);
+        one_wall.push(wall);
+        let (training, wall) = run_runner(runner, out.path(), None)?;
+        all.push(training);
+        all_wall.push(wall);
     }
     Ok(RunnerTiming {
         one_thread_s: median(&one),
         all_threads_s: median(&all),
+        one_thread_wall_s: median(&one_wall),
+        all_threads_wall_s: median(&all_wall),
         threads: std::thread::available_parallelism().map_or(1, usize::from),
     })
 }
 
-fn run_runner(runner: &Path, out: &Path, threads: Option<usize>) -> anyhow::Result<f64> {
+/// Runs the runner once and returns its training time, parsed from its
+/// stderr, and the process's wall time, both in seconds.
+fn run_runner(runner: &Path, out: &Path, threads: Option<usize>) -> anyhow::Result<(f64, f64)> {
     let mut command = Command::new(runner);
     command
         .arg("--out")
@@ -159,5 +172,15 @@ fn run_runner(runner: &Path, out: &Path, threads: Option<usize>) -> anyhow::Resu
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    Ok(seconds)
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let training = stderr
+        .lines()
+        .find_map(|line| {
+            let rest = line.strip_prefix("finished ")?;
+            rest.split(" in ").nth(1)?.strip_suffix(" s")?.parse().ok()
+        })
+        .with_context(|| {
+            format!("the runner printed no \"finished N runs in X s\" line: {stderr}")
+        })?;
+    Ok((training, seconds))
 }
