@@ -47,7 +47,7 @@ fn verdict(met: bool, margin: String) -> String {
 }
 
 fn percent(fraction: f64) -> String {
-    format!("{:.0} %", fraction * 100.0)
+    format!("{:.1} %", fraction * 100.0)
 }
 
 fn kb(bytes: u64) -> f64 {
@@ -112,7 +112,7 @@ fn targets(out: &mut String, r: &Results) {
         for t in timings {
             let fraction = t.fraction_of_products();
             let margin = format!(
-                "{:.0} points",
+                "{:.1} points",
                 ((fraction - STEP_FRACTION_TARGET) * 100.0).abs()
             );
             let _ = writeln!(
@@ -127,11 +127,11 @@ fn targets(out: &mut String, r: &Results) {
     let scaling = r.sweep.one_worker_s / r.sweep.all_workers_s;
     let _ = writeln!(
         out,
-        "| all workers ({}) ≥ 1.8× one worker, default sweep in Chromium | {scaling:.2}× | {} |",
+        "| all workers ({}) ≥ 1.8× one worker, default sweep in Chromium | {scaling:.3}× | {} |",
         r.sweep.auto_workers,
         verdict(
             scaling >= SCALING_TARGET,
-            format!("{:.2}×", (scaling - SCALING_TARGET).abs())
+            format!("{:.3}×", (scaling - SCALING_TARGET).abs())
         )
     );
     for t in r.tfjs.iter().filter(|t| t.backend == "wasm") {
