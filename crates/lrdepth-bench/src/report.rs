@@ -218,16 +218,18 @@ fn limits(out: &mut String, r: &Results) {
         let _ = writeln!(
             out,
             "- Scaling: during the sweeps Chromium kept {:.2} cores busy with one \
-             worker and {:.2} with {}, on a machine whose load average was {} at \
-             the start. The workers got {:.2}× the CPU of one worker, so they could \
-             not run {:.1}× faster; the machine's other load, not the page, bounds \
-             this number.",
+             worker and {:.2} with {}, of {} cores. So the workers got {:.2}× the CPU \
+             of one worker and could not run {:.1}× faster. Beside the workers, the \
+             page's main thread (which redraws the plots after every result) and \
+             the browser's other processes need CPU, and so did the machine's other \
+             load (load average {} at the start).",
             s.one_worker_busy_cores,
             s.all_workers_busy_cores,
             s.auto_workers,
-            r.machine.load_average,
+            r.machine.cores,
             s.all_workers_busy_cores / s.one_worker_busy_cores,
-            SCALING_TARGET
+            SCALING_TARGET,
+            r.machine.load_average
         );
     }
     if s.all_workers_s >= SWEEP_TARGET_S {
