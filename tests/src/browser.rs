@@ -229,6 +229,22 @@ impl Browser {
             .unwrap_or_else(|error| panic!("failed to wait for a repaint after resizing: {error}"));
     }
 
+    /// Makes Chromium run `script` in every document this session opens
+    /// from now on, before any script of the page itself.
+    ///
+    /// Uses the DevTools command `Page.addScriptToEvaluateOnNewDocument`
+    /// through chromedriver, because WebDriver has no such command.
+    pub async fn run_on_new_document(&self, script: &str) {
+        let command = DevToolsCommand {
+            method: "Page.addScriptToEvaluateOnNewDocument",
+            params: json!({ "source": script }),
+        };
+        self.client
+            .issue_cmd(command)
+            .await
+            .unwrap_or_else(|error| panic!("failed to add a script for new documents: {error}"));
+    }
+
     /// Returns every browser console entry since the session started.
     ///
     /// chromedriver hands out each entry only once, so this stores what it
@@ -448,5 +464,29 @@ impl WebDriverCompatibleCommand for BrowserLogCommand {
             http::Method::POST,
             Some(r#"{"type":"browser"}"#.to_string()),
         )
+    }
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver's
+/// `goog/cdp/execute` endpoint.
+#[derive(Debug)]
+struct DevToolsCommand {
+    method: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevToolsCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session_id = session_id.unwrap_or_default();
+        base_url.join(&format!("session/{session_id}/goog/cdp/execute"))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.method, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }

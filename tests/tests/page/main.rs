@@ -17,6 +17,7 @@ mod fixture;
 mod hidpi;
 mod keys;
 mod native_match;
+mod no_simd;
 mod probe;
 mod resize;
 mod share;
