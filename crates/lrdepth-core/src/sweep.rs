@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::SweepConfig;
 use crate::param::Parametrization;
 use crate::task::Dataset;
-use crate::train::{RunResult, TrainSettings, train_run};
+use crate::train::{RunResult, TrainSettings, Trainer, train_run};
 
 /// One run of a sweep.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -89,6 +89,12 @@ impl SweepConfig {
     pub fn train(&self, data: &Dataset, run: RunSpec) -> RunResult {
         let settings = self.train_settings(run.parametrization, run.seed);
         train_run(&settings, data, run.index, run.depth, run.eta0)
+    }
+
+    /// Starts one run of the sweep on `data`, to be trained in slices.
+    pub fn trainer(&self, data: &Dataset, run: RunSpec) -> Trainer<f32> {
+        let settings = self.train_settings(run.parametrization, run.seed);
+        Trainer::new(&settings, data, run.index, run.depth, run.eta0)
     }
 
     /// Runs every run in turn on this thread.

@@ -117,64 +117,123 @@ pub fn train_run_in<F: Scalar>(
     depth: usize,
     eta0: f64,
 ) -> RunResult {
-    let input_dim = data.inputs.ncols();
-    let scaling = scaling_inputs(settings, input_dim, depth, eta0);
-    let mut mlp = Mlp::<F>::new(settings.parametrization, scaling, data, settings.seed);
-    let stride = settings.steps.div_ceil(CURVE_POINTS).max(1);
+    let mut trainer = Trainer::<F>::new(settings, data, index, depth, eta0);
+    while !trainer.advance(usize::MAX) {}
+    trainer.finish()
+}
 
-    let mut initial_loss = f64::NAN;
-    let mut last_losses = Vec::with_capacity(FINAL_WINDOW);
-    let mut loss_curve = Vec::with_capacity(CURVE_POINTS + 1);
-    let mut diverged = false;
-    let mut steps_run = 0;
+/// A run in progress, trained a slice of steps at a time, so a caller can
+/// return to its event loop between slices; [`train_run`] runs it to the end.
+pub struct Trainer<F: Scalar> {
+    settings: TrainSettings,
+    index: usize,
+    depth: usize,
+    eta0: f64,
+    input_dim: usize,
+    mlp: Mlp<F>,
+    stride: usize,
+    /// Index of the next loss to measure, 0 ..= steps.
+    next_step: usize,
+    initial_loss: f64,
+    last_losses: Vec<f64>,
+    loss_curve: Vec<(usize, f64)>,
+    diverged: bool,
+    steps_run: usize,
+    done: bool,
+}
 
-    // Loss number `step` is measured after `step` updates; the last one
-    // needs a forward pass without an update.
-    for step in 0..=settings.steps {
-        let loss = if step < settings.steps {
-            mlp.step().to_f64().unwrap_or(f64::NAN)
-        } else {
-            mlp.forward().to_f64().unwrap_or(f64::NAN)
-        };
-        if step == 0 {
-            initial_loss = loss;
+impl<F: Scalar> Trainer<F> {
+    /// Builds the network of one run; no step is taken yet.
+    pub fn new(
+        settings: &TrainSettings,
+        data: &Dataset,
+        index: usize,
+        depth: usize,
+        eta0: f64,
+    ) -> Self {
+        let input_dim = data.inputs.ncols();
+        let scaling = scaling_inputs(settings, input_dim, depth, eta0);
+        Trainer {
+            settings: *settings,
+            index,
+            depth,
+            eta0,
+            input_dim,
+            mlp: Mlp::new(settings.parametrization, scaling, data, settings.seed),
+            stride: settings.steps.div_ceil(CURVE_POINTS).max(1),
+            next_step: 0,
+            initial_loss: f64::NAN,
+            last_losses: Vec::with_capacity(FINAL_WINDOW),
+            loss_curve: Vec::with_capacity(CURVE_POINTS + 2),
+            diverged: false,
+            steps_run: 0,
+            done: false,
         }
-        if step % stride == 0 || step == settings.steps {
-            loss_curve.push((step, loss));
-        }
-        // At iteration `step < steps`, `mlp.step()` has applied update
-        // number `step + 1`; the last iteration only measures.
-        steps_run = (step + 1).min(settings.steps);
-        if !loss.is_finite() || loss > DIVERGENCE_FACTOR * initial_loss {
-            diverged = true;
-            if loss_curve.last().map(|&(s, _)| s) != Some(step) {
-                loss_curve.push((step, loss));
-            }
-            break;
-        }
-        if last_losses.len() == FINAL_WINDOW {
-            last_losses.remove(0);
-        }
-        last_losses.push(loss);
     }
 
-    let final_loss = if diverged {
-        f64::INFINITY
-    } else {
-        last_losses.iter().sum::<f64>() / last_losses.len() as f64
-    };
-    RunResult {
-        index,
-        seed: settings.seed,
-        parametrization: settings.parametrization,
-        depth,
-        eta0,
-        rates: group_rates(settings, input_dim, depth, eta0),
-        initial_loss,
-        final_loss,
-        diverged,
-        steps_run,
-        loss_curve,
+    /// Measures up to `max_losses` more losses, taking a gradient step after
+    /// each but the last of the run, and returns whether the run has ended.
+    pub fn advance(&mut self, max_losses: usize) -> bool {
+        let steps = self.settings.steps;
+        let mut measured = 0;
+        // Loss number `step` is measured after `step` updates; the last one
+        // needs a forward pass without an update.
+        while !self.done && measured < max_losses {
+            let step = self.next_step;
+            let loss = if step < steps {
+                self.mlp.step().to_f64().unwrap_or(f64::NAN)
+            } else {
+                self.mlp.forward().to_f64().unwrap_or(f64::NAN)
+            };
+            measured += 1;
+            self.next_step += 1;
+            if step == 0 {
+                self.initial_loss = loss;
+            }
+            if step.is_multiple_of(self.stride) || step == steps {
+                self.loss_curve.push((step, loss));
+            }
+            // At `step < steps`, `mlp.step()` has applied update number
+            // `step + 1`; the last measurement applies none.
+            self.steps_run = (step + 1).min(steps);
+            if !loss.is_finite() || loss > DIVERGENCE_FACTOR * self.initial_loss {
+                self.diverged = true;
+                if self.loss_curve.last().map(|&(s, _)| s) != Some(step) {
+                    self.loss_curve.push((step, loss));
+                }
+                self.done = true;
+                break;
+            }
+            if self.last_losses.len() == FINAL_WINDOW {
+                self.last_losses.remove(0);
+            }
+            self.last_losses.push(loss);
+            self.done = step == steps;
+        }
+        self.done
+    }
+
+    /// Returns the result of the run; a run not yet ended reports the
+    /// losses measured so far.
+    pub fn finish(self) -> RunResult {
+        let final_loss = if self.diverged {
+            f64::INFINITY
+        } else {
+            self.last_losses.iter().sum::<f64>() / self.last_losses.len() as f64
+        };
+        RunResult {
+            index: self.index,
+            seed: self.settings.seed,
+            parametrization: self.settings.parametrization,
+            depth: self.depth,
+            eta0: self.eta0,
+            rates: group_rates(&self.settings, self.input_dim, self.depth, self.eta0),
+            initial_loss: self.initial_loss,
+            final_loss,
+            diverged: self.diverged,
+            steps_run: self.steps_run,
+            loss_curve: self.loss_curve,
+        }
     }
 }
 
@@ -239,5 +298,23 @@ mod tests {
         let r = train_run(&s, &data, 0, 2, 0.1);
         assert!(r.loss_curve.len() <= CURVE_POINTS + 1);
         assert_eq!(r.loss_curve.last().map(|p| p.0), Some(1000));
+    }
+
+    #[test]
+    fn slices_match_one_go() {
+        let data = Task::Teacher.generate(32, 3);
+        for eta0 in [0.1, 1e3] {
+            let settings = settings(Parametrization::Mup);
+            let whole = train_run(&settings, &data, 0, 3, eta0);
+            let mut trainer = Trainer::<f32>::new(&settings, &data, 0, 3, eta0);
+            let mut slices = 1;
+            while !trainer.advance(7) {
+                slices += 1;
+            }
+            assert!(slices > 1 || whole.diverged, "η0 {eta0}: one slice only");
+            // Debug text, because a diverged run's NaN losses never compare equal.
+            let sliced = format!("{:?}", trainer.finish());
+            assert_eq!(sliced, format!("{whole:?}"), "η0 {eta0}");
+        }
     }
 }

@@ -3,11 +3,15 @@
 //!
 //! The page sends one [`ToWorker::Train`] at a time to each worker and waits
 //! for its [`FromWorker::Finished`] before sending the next, so a worker
-//! never queues work and Stop only has to terminate it.
+//! never queues work and Stop only has to terminate it. The worker trains in
+//! slices of a few milliseconds and returns to its event loop between them,
+//! because Chromium lets a terminated worker finish its current task for up
+//! to 2 s before it stops the task by force (BENCHMARKS.md measures Stop).
 
 pub use lrdepth_core::probe::{MAX_PROBE_SEEDS, probe_blocker};
 use lrdepth_core::probe::{ProbeSummary, probe_settings, probe_summary};
 use lrdepth_core::task::Dataset;
+use lrdepth_core::train::Trainer;
 use lrdepth_core::{RunResult, RunSpec, SweepConfig};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -60,39 +64,54 @@ pub fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsErro
 }
 
 /// A worker's state between messages: the data set of the last sweep and
-/// seed, so the runs of one seed generate it once.
+/// seed, so the runs of one seed generate it once, and the run in training.
 #[derive(Default)]
 pub struct WorkerState {
     cached: Option<((SweepConfig, u64), Dataset)>,
+    training: Option<Trainer<f32>>,
 }
 
 impl WorkerState {
-    /// Handles one page message and returns the reply.
+    /// Handles one page message and returns the reply, training a run to
+    /// its end at once.
+    pub fn handle(&mut self, message: ToWorker) -> FromWorker {
+        if let Some(reply) = self.start(message) {
+            return reply;
+        }
+        loop {
+            if let Some(reply) = self.advance(usize::MAX) {
+                return reply;
+            }
+        }
+    }
+
+    /// Handles one page message. Returns the reply, or `None` when a run has
+    /// started, which [`WorkerState::advance`] then trains.
     ///
     /// The config is validated again here, because a worker must never train
     /// a sweep that the bounds reject, from any sender.
-    pub fn handle(&mut self, message: ToWorker) -> FromWorker {
+    pub fn start(&mut self, message: ToWorker) -> Option<FromWorker> {
         let (config, run) = match message {
             ToWorker::Train { config, run } => (config, run),
             ToWorker::Probe {
                 config,
                 depth,
                 n_seeds,
-            } => return probe(&config, depth, n_seeds),
+            } => return Some(probe(&config, depth, n_seeds)),
         };
         let errors = revalidate(&config);
         if !errors.is_empty() {
-            return FromWorker::Failed {
+            return Some(FromWorker::Failed {
                 message: errors.join("; "),
-            };
+            });
         }
         if !config.runs().contains(&run) {
-            return FromWorker::Failed {
+            return Some(FromWorker::Failed {
                 message: format!(
                     "run {} (depth {}, η0 {}) is not part of the sweep",
                     run.index, run.depth, run.eta0
                 ),
-            };
+            });
         }
         let same_data = |cached: &(SweepConfig, u64)| {
             let (cached_config, cached_seed) = cached;
@@ -107,9 +126,32 @@ impl WorkerState {
                 &self.cached.insert(((config.clone(), run.seed), data)).1
             }
         };
-        FromWorker::Finished {
-            result: config.train(data, run),
+        self.training = Some(config.trainer(data, run));
+        None
+    }
+
+    /// Trains the current run for up to `max_losses` more loss measurements.
+    /// Returns its result once it has ended, and `None` while it goes on or
+    /// when no run is in training.
+    pub fn advance(&mut self, max_losses: usize) -> Option<FromWorker> {
+        let trainer = self.training.as_mut()?;
+        if !trainer.advance(max_losses) {
+            return None;
         }
+        let result = self.training.take()?.finish();
+        Some(FromWorker::Finished { result })
+    }
+
+    /// Decodes a JS message and starts it; returns the encoded reply, or
+    /// `None` when a run has started.
+    pub fn start_js(&mut self, value: JsValue) -> Result<Option<JsValue>, JsError> {
+        let reply = match serde_wasm_bindgen::from_value::<ToWorker>(value) {
+            Ok(message) => self.start(message),
+            Err(error) => Some(FromWorker::Failed {
+                message: format!("message could not be decoded: {error}"),
+            }),
+        };
+        reply.as_ref().map(to_js).transpose()
     }
 
     /// Decodes a JS message, handles it and encodes the reply.
