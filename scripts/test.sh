@@ -38,12 +38,12 @@ if $has_web_crate; then
 fi
 # Includes the end-to-end tests of crate lrdepth-tests, which build the page
 # with trunk and drive it in headless Chromium.
-run_step "native tests" cargo test --workspace --exclude lrdepth-web
+run_step "native tests" cargo test --workspace --exclude lrdepth-web --no-fail-fast
 if $has_web_crate; then
     run_step "web tests in Chromium" \
         env CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
         WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}" \
-        cargo test -p lrdepth-web --target wasm32-unknown-unknown
+        cargo test -p lrdepth-web --target wasm32-unknown-unknown --no-fail-fast
 else
     echo "==> skipping the wasm32 steps: crates/lrdepth-web does not exist"
 fi

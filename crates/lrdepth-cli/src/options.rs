@@ -338,7 +338,7 @@ mod tests {
             errors,
             vec![
                 "width: 1000 is outside the allowed range 4 to 256",
-                "task: \"mnist\" is not one of teacher, spirals",
+                "task: \"mnist\" is not one of teacher, spirals, digits",
             ]
         );
     }
