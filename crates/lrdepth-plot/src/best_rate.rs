@@ -212,7 +212,9 @@ pub fn draw_best_rate_vs_depth<DB: DrawingBackend>(
             (depth_lo / 1.25..depth_hi * 1.25)
                 .log_scale()
                 .with_key_points(data.depths.iter().map(|&d| d as f64).collect()),
-            (rate_lo / 2.0..rate_hi * 2.0).log_scale(),
+            (rate_lo / 2.0..rate_hi * 2.0)
+                .log_scale()
+                .with_key_points(log_ticks(rate_lo / 2.0, rate_hi * 2.0)),
         )?;
     crate::style_mesh(
         chart
@@ -356,4 +358,45 @@ fn draw_best_rate_legend<DB: DrawingBackend>(
         font,
     ))?;
     Ok(())
+}
+
+/// Returns the tick values of a log axis from `lo` to `hi`: the powers of
+/// ten, plus 2× and 5× each when the axis spans fewer than three of them.
+/// plotters' own choice labels every 0.1 step of a short range, and on a
+/// phone those labels overlap.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let first = lo.log10().ceil() as i32;
+    let last = hi.log10().floor() as i32;
+    let powers: Vec<f64> = (first..=last).map(|e| 10f64.powi(e)).collect();
+    if powers.len() >= 3 {
+        return powers;
+    }
+    (first - 1..=last)
+        .flat_map(|e| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(e)))
+        .filter(|&t| (lo..=hi).contains(&t))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| (x - y).abs() <= 1e-12 * y.abs())
+    }
+
+    #[test]
+    fn log_ticks_short_and_long_ranges() {
+        let short = log_ticks(0.05, 2.0);
+        assert!(close(&short, &[0.05, 0.1, 0.2, 0.5, 1.0, 2.0]), "{short:?}");
+        let long = log_ticks(1e-4, 30.0);
+        assert!(
+            close(&long, &[1e-4, 1e-3, 0.01, 0.1, 1.0, 10.0]),
+            "{long:?}"
+        );
+        assert!(log_ticks(0.3, 0.4).is_empty());
+    }
 }
