@@ -250,7 +250,7 @@ mod tests {
         for i in 0..DIGIT_IMAGES {
             counts[digit_label(i)] += 1;
         }
-        // Every class holds between 174 and 183 images.
+        // Every class contains between 174 and 183 images.
         assert!(
             counts.iter().all(|&c| (174..=183).contains(&c)),
             "{counts:?}"

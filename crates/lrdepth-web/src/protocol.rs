@@ -3,10 +3,10 @@
 //!
 //! The page sends one [`ToWorker::Train`] at a time to each worker and waits
 //! for its [`FromWorker::Finished`] before sending the next, so a worker
-//! never queues work and Stop only has to terminate it. The worker trains in
-//! slices of a few milliseconds and returns to its event loop between them,
-//! because Chromium lets a terminated worker finish its current task for up
-//! to 2 s before it stops the task by force (BENCHMARKS.md measures Stop).
+//! never queues work and Stop only has to terminate it. Chromium lets a
+//! terminated worker finish its current task for up to 2 s before it stops
+//! the task by force. So the worker trains in slices of a few milliseconds
+//! and returns to its event loop between them (BENCHMARKS.md measures Stop).
 
 pub use lrdepth_core::probe::{MAX_PROBE_SEEDS, probe_blocker};
 use lrdepth_core::probe::{ProbeSummary, probe_settings, probe_summary};
